@@ -1,0 +1,10 @@
+// Shared jest settings for every package: TypeScript through @swc/jest (fast, no type check: `pnpm build` does
+// that), and the ESM-only packages of node_modules transformed too, since jest runs CommonJS.
+const esmOnly = ['@kubernetes', 'openapi-fetch', 'node-fetch', 'jose', 'oauth4webapi'].join('|');
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: [`node_modules/(?!(\\.pnpm/)?(${esmOnly}))`],
+  testMatch: ['<rootDir>/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};

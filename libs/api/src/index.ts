@@ -1,0 +1,4 @@
+export * from './api-client';
+export * from './request-context';
+export * from './typed-paths';
+export * from './clients';

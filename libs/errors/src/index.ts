@@ -1,0 +1,2 @@
+export * from './ocopea-error';
+export * from './upstream-error';

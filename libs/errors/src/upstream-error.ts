@@ -1,0 +1,25 @@
+import { OcopeaError } from './ocopea-error';
+
+/**
+ * A call to another service (broker, site) failed. `upstreamStatus` is the status the other side answered
+ * (undefined when it could not be reached). Handlers usually let it through: it maps to 502, or 503 when the
+ * peer was unreachable, 504 when it timed out.
+ */
+export class UpstreamError extends OcopeaError {
+  readonly upstreamStatus?: number;
+  readonly upstreamReason?: string;
+  readonly url: string;
+
+  constructor(url: string, message: string, opts: { upstreamStatus?: number; upstreamReason?: string; timedOut?: boolean; cause?: unknown }) {
+    const status = opts.timedOut ? 504 : opts.upstreamStatus === undefined ? 503 : 502;
+    super(status, opts.timedOut ? 'timeout' : opts.upstreamStatus === undefined ? 'unavailable' : 'bad_gateway', message, { cause: opts.cause });
+    this.url = url;
+    this.upstreamStatus = opts.upstreamStatus;
+    this.upstreamReason = opts.upstreamReason;
+  }
+
+  /** True when the peer answered 404 (e.g. probing whether a service instance exists). */
+  get isNotFound(): boolean { return this.upstreamStatus === 404; }
+  /** True when the peer answered 409. */
+  get isConflict(): boolean { return this.upstreamStatus === 409; }
+}

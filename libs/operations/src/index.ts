@@ -1,0 +1,4 @@
+export * from './operation';
+export * from './operation-engine';
+export * from './migrations';
+export * from './wait-for';

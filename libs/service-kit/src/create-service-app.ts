@@ -1,0 +1,140 @@
+import express, { type Express, type Request, type RequestHandler } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { randomUUID } from 'node:crypto';
+import { REQUEST_ID_HEADER, runWithRequestContext } from '@ocopea/api';
+import { errorMiddleware, notFoundMiddleware } from './error-middleware';
+import { createLogger, type Logger } from './logger';
+import { loadSpec, type OpenApiDocument } from './load-spec';
+import { TypedRouter } from './typed-router';
+
+/** How to build one service. */
+export interface ServiceOptions<Paths> {
+  /** Service name for logs and health (`crb-fs`, `site`, ...). */
+  name: string;
+  /** Spec name in `specs/` (`crb`) or a loaded document. */
+  spec: string | OpenApiDocument;
+  /** Registers the handlers, by spec path. */
+  routes: (router: TypedRouter<Paths>) => void;
+  /** Where the API is mounted; defaults to the spec's first server URL (`/crb`, `/site-api`, `/`). */
+  basePath?: string;
+  /** Extra facts for `GET /healthz`; throw to report the service unhealthy (503). */
+  health?: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+  /** Largest JSON body accepted (default `1mb`). Byte streams are not parsed and have no limit here. */
+  jsonLimit?: string;
+  /** Validate responses against the spec too. Default: on under jest (NODE_ENV=test) or OCOPEA_VALIDATE_RESPONSES=1. */
+  validateResponses?: boolean;
+  logger?: Logger;
+  /** Paths under basePath the validator must not see (e.g. websocket endpoints that are not in the spec). */
+  unvalidatedPaths?: RegExp;
+}
+
+/** A built service: the express app (usable with supertest) and what `runService` needs. */
+export interface ServiceApp<Paths> {
+  app: Express;
+  log: Logger;
+  spec: OpenApiDocument;
+  basePath: string;
+  router: TypedRouter<Paths>;
+  /** Operations of the spec with no handler (`GET /path`). Empty when the service implements the whole contract. */
+  unhandledOperations(): string[];
+  /** Set while shutting down: new requests get 503, /healthz reports draining. */
+  draining: boolean;
+}
+
+const KIT_PATHS = /^\/(healthz|openapi\.json|docs)(\/|$)/;
+
+/**
+ * Turns a spec plus handlers into an express app, the same way for every service: request ids and structured logs,
+ * JSON body limits, express-openapi-validator on every request (and on responses in tests), typed routes under the
+ * base path, 404 JSON for unknown routes, one error mapping, `/healthz`, `/openapi.json` and Swagger UI at `/docs`
+ * (both at the root and under the base path).
+ */
+export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp<Paths> {
+  const spec = typeof opts.spec === 'string' ? loadSpec(opts.spec) : opts.spec;
+  const basePath = normalizeBase(opts.basePath ?? spec.servers?.[0]?.url ?? '/');
+  const log = opts.logger ?? createLogger(opts.name);
+  const validateResponses = opts.validateResponses ?? (process.env.NODE_ENV === 'test' || process.env.OCOPEA_VALIDATE_RESPONSES === '1');
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'extended');
+
+  const typed = new TypedRouter<Paths>(log);
+  const built: ServiceApp<Paths> = {
+    app, log, spec, basePath, router: typed, draining: false,
+    unhandledOperations: () => listOperations(spec).filter((op) => !typed.registered.has(op)),
+  };
+
+  app.use(pinoHttp({
+    logger: log,
+    genReqId: (req, res) => {
+      const given = req.headers[REQUEST_ID_HEADER];
+      const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  }));
+  const withContext: RequestHandler = (req, _res, next) => runWithRequestContext({ requestId: String((req as Request & { id: unknown }).id) }, next);
+  app.use(withContext);
+  app.use((req, res, next) => {
+    if (!built.draining) return next();
+    res.setHeader('connection', 'close');
+    res.status(503).json({ code: 503, message: `${opts.name} is shutting down`, reason: 'unavailable' });
+  });
+
+  const healthz: RequestHandler = async (_req, res) => {
+    if (built.draining) { res.status(503).json({ status: 'draining', service: opts.name }); return; }
+    try {
+      const extra = (await opts.health?.()) ?? {};
+      res.json({ status: 'ok', service: opts.name, ...extra });
+    } catch (err) {
+      res.status(503).json({ status: 'unhealthy', service: opts.name, message: (err as Error).message });
+    }
+  };
+  const specJson: RequestHandler = (_req, res) => { res.json(spec); };
+  const docs = [swaggerUi.serveFiles(spec, {}), swaggerUi.setup(spec, { customSiteTitle: `${spec.info.title} — Ocopea` })];
+  for (const prefix of basePath === '/' ? [''] : ['', basePath]) {
+    app.get(`${prefix}/healthz`, healthz);
+    app.get(`${prefix}/openapi.json`, specJson);
+    app.use(`${prefix}/docs`, ...docs);
+  }
+
+  app.use(express.json({ limit: opts.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'], strict: false }));
+  app.use(OpenApiValidator.middleware({
+    apiSpec: structuredClone(spec) as never,
+    validateRequests: { allowUnknownQueryParameters: false },
+    validateResponses: validateResponses ? { removeAdditional: false } : false,
+    validateApiSpec: false,
+    ignoreUndocumented: false,
+    fileUploader: false,
+    ignorePaths: (path: string) => {
+      const rel = basePath === '/' ? path : path.startsWith(basePath) ? path.slice(basePath.length) || '/' : null;
+      if (rel === null) return true;
+      return KIT_PATHS.test(rel) || (opts.unvalidatedPaths?.test(rel) ?? false);
+    },
+  }));
+
+  opts.routes(typed);
+  app.use(basePath, typed.router);
+  app.use(notFoundMiddleware);
+  app.use(errorMiddleware(log));
+  return built;
+}
+
+function normalizeBase(p: string): string {
+  const s = '/' + p.replace(/^https?:\/\/[^/]+/, '').replace(/^\/+|\/+$/g, '');
+  return s;
+}
+
+/** `METHOD /path` of every operation in the spec. */
+export function listOperations(spec: OpenApiDocument): string[] {
+  const out: string[] = [];
+  for (const [p, item] of Object.entries(spec.paths ?? {})) {
+    for (const m of ['get', 'put', 'post', 'delete', 'patch']) if ((item as Record<string, unknown>)[m]) out.push(`${m.toUpperCase()} ${p}`);
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServiceApp } from './create-service-app';
+
+/** Runtime options of a started service. */
+export interface RunOptions {
+  port: number;
+  host?: string;
+  /** Closes stores, stops engines, kills children. Runs after the last in-flight request has finished. */
+  onClose?: () => Promise<void> | void;
+  /** After this many ms of draining, remaining connections are cut (default 10 000). */
+  shutdownTimeoutMs?: number;
+  /** Install SIGTERM/SIGINT handlers that shut down and exit (default true; tests pass false). */
+  handleSignals?: boolean;
+}
+
+/** A listening service. */
+export interface RunningService {
+  server: Server;
+  port: number;
+  /** The URL the API hangs under (`http://127.0.0.1:PORT/crb`): what gets registered. */
+  url: string;
+  /** Graceful stop: refuse new requests, finish in-flight ones, then `onClose`. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens and arranges graceful shutdown: on SIGTERM the server stops accepting connections, answers 503 to new
+ * requests on open keep-alive connections, lets in-flight requests finish, runs `onClose`, and exits 0
+ * (1 if the drain timed out and connections had to be cut).
+ */
+export async function runService<P>(svc: ServiceApp<P>, opts: RunOptions): Promise<RunningService> {
+  const server = svc.app.listen(opts.port, opts.host ?? '0.0.0.0');
+  await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+  server.keepAliveTimeout = 5_000;
+  server.requestTimeout = 0; // copies stream for as long as they need
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}${svc.basePath === '/' ? '' : svc.basePath}`;
+  svc.log.info({ port, url, docs: `http://127.0.0.1:${port}/docs` }, `${svc.spec.info.title} listening`);
+
+  let closing: Promise<void> | undefined;
+  let timedOut = false;
+  const close = () => closing ??= (async () => {
+    svc.draining = true;
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => { timedOut = true; server.closeAllConnections(); }, opts.shutdownTimeoutMs ?? 10_000);
+    timer.unref();
+    await drained;
+    clearTimeout(timer);
+    await opts.onClose?.();
+    svc.log.info({ timedOut }, 'stopped');
+  })();
+
+  if (opts.handleSignals ?? true) {
+    const onSignal = (sig: string) => {
+      svc.log.info({ signal: sig }, 'shutting down');
+      close().then(() => process.exit(timedOut ? 1 : 0), (err) => { svc.log.error({ err }, 'shutdown failed'); process.exit(1); });
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  }
+  return { server, port, url, close };
+}

@@ -1,0 +1,157 @@
+import request from 'supertest';
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { createPetsApp } from './fixtures/pets-service';
+
+describe('service kit', () => {
+  const svc = createPetsApp();
+  const app = svc.app;
+
+  it('answers 400 {code, message} naming the field when a body has a wrong type', async () => {
+    const res = await request(app).post('/pets-api/pets').send({ name: 'rex', age: 'old' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 400, reason: 'bad_request' });
+    expect(res.body.message).toMatch(/body\/age/);
+    expect(res.body.message).toMatch(/integer/);
+  });
+
+  it('answers 400 naming a missing required field and a bad query parameter', async () => {
+    const missing = await request(app).post('/pets-api/pets').send({ age: 3 });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toMatch(/name/);
+    const q = await request(app).get('/pets-api/pets?limit=0');
+    expect(q.status).toBe(400);
+    expect(q.body.message).toMatch(/limit/);
+    const unknown = await request(app).get('/pets-api/pets?bogus=1');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toMatch(/bogus/);
+  });
+
+  it('answers 400 JSON for a body that is not JSON, and 413 for one over the limit', async () => {
+    const bad = await request(app).post('/pets-api/pets').set('content-type', 'application/json').send('{"name":');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 400 });
+    const big = await request(app).post('/pets-api/pets').send({ name: 'x'.repeat(5000) });
+    expect(big.status).toBe(413);
+    expect(big.body).toMatchObject({ code: 413, reason: 'payload_too_large' });
+  });
+
+  it('answers 404 JSON for unknown routes, inside and outside the base path', async () => {
+    for (const url of ['/pets-api/nope', '/nope', '/']) {
+      const res = await request(app).get(url);
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/json/);
+      expect(res.body).toMatchObject({ code: 404, reason: 'not_found' });
+    }
+    const wrongMethod = await request(app).put('/pets-api/pets');
+    expect([404, 405]).toContain(wrongMethod.status);
+    expect(wrongMethod.body.code).toBe(wrongMethod.status);
+  });
+
+  it('maps domain errors once: 201 then 409 conflict, 404 for unknown ids', async () => {
+    expect((await request(app).post('/pets-api/pets').send({ name: 'tom', age: 2 })).status).toBe(201);
+    const dup = await request(app).post('/pets-api/pets').send({ name: 'tom' });
+    expect(dup.status).toBe(409);
+    expect(dup.body).toMatchObject({ code: 409, reason: 'conflict', message: "pet 'tom' exists" });
+    const missing = await request(app).get('/pets-api/pets/ghost');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe("pet 'ghost' not found");
+    expect((await request(app).delete('/pets-api/pets/tom')).status).toBe(204);
+  });
+
+  it('hides internals of unexpected errors: 500 with no stack and no message detail', async () => {
+    const res = await request(app).get('/pets-api/crash');
+    expect(res.status).toBe(500);
+    expect(res.body).toMatchObject({ code: 500, message: 'internal error', reason: 'internal' });
+    expect(JSON.stringify(res.body)).not.toMatch(/secret|at .*\.ts/);
+  });
+
+  it('validates responses against the spec in tests', async () => {
+    const res = await request(app).get('/pets-api/broken');
+    expect(res.status).toBe(500);
+    expect(res.body.message).toMatch(/response/);
+  });
+
+  it('streams octet-stream bodies to the handler unparsed', async () => {
+    const payload = Buffer.alloc(3 * 1024 * 1024, 7); // larger than the JSON limit: bytes are not subject to it
+    const res = await request(app).post('/pets-api/pets/rex/photo').set('content-type', 'application/octet-stream').send(payload);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ size: payload.length });
+  });
+
+  it('serves the spec at /openapi.json and Swagger UI at /docs that loads it', async () => {
+    for (const prefix of ['', '/pets-api']) {
+      const spec = await request(app).get(`${prefix}/openapi.json`);
+      expect(spec.status).toBe(200);
+      expect(spec.body.info.title).toMatch(/Pets/);
+      const docs = await request(app).get(`${prefix}/docs/`);
+      expect(docs.status).toBe(200);
+      expect(docs.text).toMatch(/swagger-ui/i);
+      const init = await request(app).get(`${prefix}/docs/swagger-ui-init.js`);
+      expect(init.status).toBe(200);
+      expect(init.text).toContain('"operationId": "createPet"');
+      const css = await request(app).get(`${prefix}/docs/swagger-ui.css`);
+      expect(css.status).toBe(200);
+    }
+  });
+
+  it('reports health and every unhandled operation', async () => {
+    const res = await request(app).get('/healthz');
+    expect(res.body).toMatchObject({ status: 'ok', service: 'pets' });
+    expect(svc.unhandledOperations()).toEqual([]);
+  });
+
+  it('propagates the request id to outgoing calls made while handling a request', async () => {
+    const seen: string[] = [];
+    const downstream = http.createServer((req, res) => {
+      seen.push(String(req.headers['x-request-id']));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: 'rid', name: String(req.headers['x-request-id']) }));
+    });
+    await new Promise<void>((r) => downstream.listen(0, '127.0.0.1', r));
+    const port = (downstream.address() as { port: number }).port;
+    const caller = createPetsApp({ downstreamUrl: `http://127.0.0.1:${port}/pets-api` });
+    const res = await request(caller.app).get('/pets-api/echo-request-id').set('x-request-id', 'trace-123');
+    downstream.close();
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe('trace-123');
+    expect(res.body.downstream).toBe('trace-123');
+    expect(seen).toEqual(['trace-123']);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM finishes the in-flight request, refuses new work, runs onClose and exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/pets-service.ts')], {
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    const port = await new Promise<number>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 20_000);
+      child.stdout.on('data', () => { const m = /listening (\d+)/.exec(out); if (m) { clearTimeout(t); resolve(Number(m[1])); } });
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const inflight = fetchJson(`http://127.0.0.1:${port}/pets-api/slow?ms=800`);
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    const slow = await inflight;
+    expect(slow).toEqual({ status: 200, body: { waited: 800 } });
+    expect(await exited).toBe(0);
+    expect(out).toContain('onClose');
+    await expect(fetchJson(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 30_000);
+});
+
+function fetchJson(url: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
+    }).on('error', reject);
+  });
+}
+void Readable;

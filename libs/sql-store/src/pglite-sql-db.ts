@@ -1,0 +1,51 @@
+import type { QueryResult, SqlDb } from './sql-db';
+
+type PGliteLike = {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+  exec(sql: string): Promise<unknown>;
+  transaction<T>(fn: (tx: { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>; exec(sql: string): Promise<unknown> }) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  waitReady: Promise<void>;
+};
+
+/**
+ * Embedded PostgreSQL (PGlite, WebAssembly) in a directory: the default when no DATABASE_URL is given, so a Site or
+ * Hub runs with no server and still uses the same SQL as production. Single connection; PGlite serialises queries.
+ */
+export class PgliteSqlDb implements SqlDb {
+  readonly kind = 'pglite' as const;
+
+  private constructor(private readonly db: PGliteLike, private readonly tx: PGliteLike | null) {}
+
+  /** Opens (creating if needed) the database in `dir`; `dir` undefined = in memory. */
+  static async open(dir?: string): Promise<PgliteSqlDb> {
+    // Loaded lazily: the wasm module costs ~1.5 s and is not needed when DATABASE_URL points at a server.
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = new PGlite(dir) as unknown as PGliteLike;
+    await db.waitReady;
+    return new PgliteSqlDb(db, null);
+  }
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+    const r = await (this.tx ?? this.db).query<T>(sql, params.map(toPgliteParam));
+    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await (this.tx ?? this.db).exec(sql);
+  }
+
+  async transaction<T>(fn: (tx: SqlDb) => Promise<T>): Promise<T> {
+    if (this.tx) return fn(this);
+    return this.db.transaction((tx) => fn(new PgliteSqlDb(this.db, tx as unknown as PGliteLike)));
+  }
+
+  async close(): Promise<void> {
+    if (!this.tx) await this.db.close();
+  }
+}
+
+// pg serialises plain objects as JSON; PGlite needs the string for json/jsonb parameters.
+function toPgliteParam(v: unknown): unknown {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !Buffer.isBuffer(v) && !(v instanceof Uint8Array) ? JSON.stringify(v) : v;
+}
