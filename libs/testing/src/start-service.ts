@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** A service running as a real child process. */
+export interface StartedService {
+  name: string;
+  port: number;
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  /** The registered URL: origin + the service's base path (`/crb`, `/dsb`, `/site-api`, ...; '' for PSBs). */
+  url: string;
+  dataDir: string;
+  child: ChildProcess;
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL (a crash) and wait for exit. */
+  kill(): Promise<void>;
+  /** Everything it wrote to stdout/stderr so far. */
+  logs(): string;
+}
+
+/** How to start one service. */
+export interface StartOptions {
+  /** Folder under services/ (or examples/ with `dir`). */
+  service: string;
+  /** Base path the API hangs under, appended to form `url` (default: from a table of our services). */
+  basePath?: string;
+  env?: Record<string, string>;
+  /** Reuse a data dir (e.g. to restart after a kill); default: a fresh temp dir. */
+  dataDir?: string;
+  port?: number;
+  /** `services` (default) or `examples`. */
+  dir?: string;
+  startTimeoutMs?: number;
+}
+
+const BASE_PATHS: Record<string, string> = {
+  'crb-fs': '/crb', 'dsb-postgres': '/dsb', 'dsb-fs': '/dsb', 'psb-process': '', 'psb-k8s': '', site: '/site-api', hub: '/hub-api',
+};
+
+/** Finds a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+}
+
+/**
+ * Starts `services/<name>/src/main.ts` with tsx as a child process (PORT, OCOPEA_DATA_DIR set) and waits until its
+ * /healthz answers. Logs go to `<dataDir>/../<name>.log` so a failing test can show them.
+ */
+export async function startService(o: StartOptions): Promise<StartedService> {
+  const port = o.port ?? await freePort();
+  const dataDir = o.dataDir ?? mkdtempSync(path.join(os.tmpdir(), `ocopea-${o.service}-`));
+  const entry = path.join(ROOT, o.dir ?? 'services', o.service, 'src/main.ts');
+  if (!existsSync(entry)) throw new Error(`no entry point ${entry}`);
+  const logFile = `${dataDir}.log`;
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: path.join(ROOT, o.dir ?? 'services', o.service),
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info', ...o.env, PORT: String(port), OCOPEA_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(out, { end: false });
+  child.stderr!.pipe(out, { end: false });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const origin = `http://127.0.0.1:${port}`;
+  const svc: StartedService = {
+    name: o.service, port, origin, url: origin + (o.basePath ?? BASE_PATHS[o.service] ?? ''), dataDir, child,
+    stop: async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); return exited; },
+    kill: async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); await exited; },
+    logs: () => { try { return readFileSync(logFile, 'utf8'); } catch { return ''; } },
+  };
+  const deadline = Date.now() + (o.startTimeoutMs ?? 30_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${o.service} exited with ${child.exitCode} before becoming healthy:\n${svc.logs().slice(-4000)}`);
+    try {
+      const res = await fetch(`${origin}/healthz`);
+      if (res.ok) return svc;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) { await svc.kill(); throw new Error(`${o.service} not healthy after ${o.startTimeoutMs ?? 30_000} ms:\n${svc.logs().slice(-4000)}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
