@@ -6,8 +6,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const specsDir = path.join(root, 'specs');
-export const outDir = path.join(root, 'libs/api/src/generated');
+// Overridable so the drift check itself can be tested on a scratch copy.
+export const specsDir = process.env.OCOPEA_SPECS_DIR ?? path.join(root, 'specs');
+export const outDir = process.env.OCOPEA_GENERATED_DIR ?? path.join(root, 'libs/api/src/generated');
 
 const banner = (spec) => `/**
  * GENERATED FILE: DO NOT EDIT.
