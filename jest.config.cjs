@@ -2,7 +2,7 @@
 // holds a jest.config.cjs built on jest.preset.cjs.
 const fs = require('node:fs');
 const path = require('node:path');
-const projects = ['libs', 'services', 'examples']
+const projects = ['libs', 'services', 'examples', 'tools']
   .flatMap((d) => (fs.existsSync(path.join(__dirname, d)) ? fs.readdirSync(path.join(__dirname, d)).map((p) => path.join(d, p)) : []))
   .concat(['scripts'])
   .filter((p) => fs.existsSync(path.join(__dirname, p, 'jest.config.cjs')))

@@ -1,0 +1,23 @@
+// `pnpm demo`: runs the story against the topology of `pnpm start` (Hub at OCOPEA_HUB_URL, default :8090).
+import { hubClient } from '@ocopea/api';
+import { runDemo } from './demo';
+
+async function main() {
+  const hubUrl = process.env.OCOPEA_HUB_URL ?? 'http://127.0.0.1:8090/hub-api';
+  const sites = (await hubClient(hubUrl).get('/site')).data as { id: string; urn: string; url: string }[];
+  const a = sites.find((s) => s.urn === 'site-a');
+  const b = sites.find((s) => s.urn === 'site-b');
+  if (!a || !b) throw new Error(`the Hub at ${hubUrl} does not know site-a and site-b (is \`pnpm start\` running?)`);
+  const storage = process.env.OCOPEA_DEMO_STORAGE === 'postgres' ? 'postgres' : 'volume';
+  console.log(`Demo through ${hubUrl}: ${a.urn} -> ${b.urn}, notes on a ${storage}\n`);
+  const t0 = Date.now();
+  await runDemo({
+    hubUrl, storage,
+    from: { siteId: a.id, siteUrl: a.url, name: a.urn },
+    to: { siteId: b.id, siteUrl: b.url, name: b.urn },
+    log: (s) => console.log(`  ${(s.ms / 1000).toFixed(2).padStart(6)} s  ${s.step.padEnd(32)} ${s.detail}`),
+  });
+  console.log(`\nDemo passed in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+}
+
+main().catch((err) => { console.error(`\nDemo FAILED: ${err instanceof Error ? err.message : err}`); process.exit(1); });

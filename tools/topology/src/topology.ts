@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { siteClient, hubClient } from '@ocopea/api';
+import { UpstreamError } from '@ocopea/errors';
+import { freePort, startService, type StartedService } from '@ocopea/testing';
+
+/** The brokers and Site of one location. */
+export interface SiteTopology {
+  name: string;
+  siteUrl: string;
+  crbUrl: string;
+  dsbFsUrl: string;
+  dsbPostgresUrl?: string;
+  psbUrl: string;
+  /** Hub id of the site, once added. */
+  hubSiteId?: string;
+}
+
+/** A running local topology. */
+export interface Topology {
+  hubUrl: string;
+  sites: SiteTopology[];
+  services: StartedService[];
+  postgres: boolean;
+  /** SIGTERM every service (Hub first, brokers last) and wait for them. */
+  stop(): Promise<void>;
+}
+
+/** How to run it. */
+export interface TopologyOptions {
+  /** Root of every service's state (default `.data/topology`). Reused across runs. */
+  dataRoot?: string;
+  /** `fixed`: the documented ports (Hub 8090; site-a 8080-8085; site-b 8180-8185). `free`: any free ports (tests). */
+  ports?: 'fixed' | 'free';
+  /** Include dsb-postgres: `auto` (default) when a PostgreSQL server answers at the admin URL. */
+  postgres?: boolean | 'auto';
+  /** Admin URL for dsb-postgres (default postgres://postgres@127.0.0.1:5432/postgres). */
+  postgresAdminUrl?: string;
+  /** Progress lines. */
+  log?: (line: string) => void;
+  siteNames?: string[];
+}
+
+/** URNs under which the brokers are registered on every Site (the demo template relies on them). */
+export const URNS = { crb: 'crb-fs', dsbFs: 'dsb-fs', dsbPostgres: 'dsb-postgres', psb: 'psb-process', artifactRegistry: 'local-artifacts' } as const;
+
+const ROOT = path.resolve(__dirname, '../../..');
+const PORTS = { hub: 8090, site: 8080, crb: 8082, dsbPostgres: 8083, dsbFs: 8084, psb: 8085 } as const;
+
+/**
+ * Boots the Hub and two Sites (`site-a`, `site-b`), each with crb-fs, dsb-fs and psb-process (and dsb-postgres when
+ * PostgreSQL is reachable), registers the brokers on their Site and both Sites on the Hub. Everything is a real
+ * child process talking real HTTP. Idempotent against existing state: re-registering replaces, a known site is kept.
+ */
+export async function startTopology(o: TopologyOptions = {}): Promise<Topology> {
+  const log = o.log ?? (() => undefined);
+  const dataRoot = path.resolve(o.dataRoot ?? path.join(ROOT, '.data/topology'));
+  const adminUrl = o.postgresAdminUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const postgres = o.postgres === 'auto' || o.postgres === undefined ? await reachable(adminUrl) : o.postgres;
+  const services: StartedService[] = [];
+  const port = async (p: number) => (o.ports === 'free' ? freePort() : p);
+  const start = async (service: string, site: string, p: number, env: Record<string, string> = {}) => {
+    const dataDir = path.join(dataRoot, site, service);
+    mkdirSync(dataDir, { recursive: true });
+    const s = await startService({ service, dataDir, port: await port(p), env });
+    services.push(s);
+    log(`  ${site.padEnd(6)} ${service.padEnd(13)} ${s.url.padEnd(36)} docs ${s.origin}/docs`);
+    return s;
+  };
+  const stop = async () => {
+    for (const s of [...services].reverse()) await s.stop().catch(() => undefined);
+  };
+
+  try {
+    const sites: SiteTopology[] = [];
+    const names = o.siteNames ?? ['site-a', 'site-b'];
+    for (const [i, name] of names.entries()) {
+      const off = i * 100;
+      log(`${name}:`);
+      const crb = await start('crb-fs', name, PORTS.crb + off);
+      const dsbFs = await start('dsb-fs', name, PORTS.dsbFs + off);
+      const dsbPg = postgres ? await start('dsb-postgres', name, PORTS.dsbPostgres + off, { DSB_POSTGRES_ADMIN_URL: adminUrl, DSB_POSTGRES_DB_PREFIX: `ocopea_${name.replace(/\W/g, '_')}_` }) : undefined;
+      const psb = await start('psb-process', name, PORTS.psb + off);
+      const site = await start('site', name, PORTS.site + off, { OCOPEA_SITE_NAME: name, OCOPEA_SITE_LOCATION: JSON.stringify({ name, latitude: 0, longitude: i, properties: {} }) });
+      const sc = siteClient(site.url);
+      await sc.post('/site/commands/register-crb', { body: { crbUrn: URNS.crb, crbUrl: crb.url } });
+      await sc.post('/site/commands/register-dsb', { body: { dsbUrn: URNS.dsbFs, dsbUrl: dsbFs.url } });
+      if (dsbPg) await sc.post('/site/commands/register-dsb', { body: { dsbUrn: URNS.dsbPostgres, dsbUrl: dsbPg.url } });
+      await sc.post('/site/commands/register-psb', { body: { psbUrn: URNS.psb, psbUrl: psb.url } });
+      await sc.post('/site/commands/add-custom-artifact-registry', { body: { name: URNS.artifactRegistry, url: `file://${path.join(ROOT, 'examples')}` } });
+      sites.push({ name, siteUrl: site.url, crbUrl: crb.url, dsbFsUrl: dsbFs.url, dsbPostgresUrl: dsbPg?.url, psbUrl: psb.url });
+    }
+    log('hub:');
+    const hub = await start('hub', 'hub', PORTS.hub);
+    const hc = hubClient(hub.url);
+    for (const s of sites) {
+      try {
+        const res = await hc.post('/commands/add-site', { body: { urn: s.name, url: s.siteUrl } });
+        s.hubSiteId = String(res.data);
+      } catch (err) {
+        if (!(err instanceof UpstreamError && err.isConflict)) throw err;
+      }
+    }
+    const listed = (await hc.get('/site')).data as { id: string; urn: string }[];
+    for (const s of sites) s.hubSiteId ??= listed.find((x) => x.urn === s.name)?.id;
+    return { hubUrl: hub.url, sites, services, postgres, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const c = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try { await c.connect(); await c.query('select 1'); return true; } catch { return false; } finally { await c.end().catch(() => undefined); }
+}

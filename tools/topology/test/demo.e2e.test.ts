@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hubClient } from '@ocopea/api';
+import { runDemo, startTopology, type Topology } from '../src';
+
+// The product story end to end: Hub + two Sites, each with real crb-fs, dsb-fs and psb-process child processes,
+// the sample app deployed on site-a, saved as an image, brought up on site-b with the same data.
+describe('demo story across two sites (real processes, real HTTP)', () => {
+  let topo: Topology;
+  let dataRoot: string;
+
+  beforeAll(async () => {
+    dataRoot = mkdtempSync(path.join(os.tmpdir(), 'ocopea-topology-'));
+    topo = await startTopology({ dataRoot, ports: 'free', postgres: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    await topo?.stop();
+    rmSync(dataRoot, { recursive: true, force: true });
+  }, 60_000);
+
+  it('deploys on site-a, saves an image, deploys it on site-b and reads the same data there, stops both', async () => {
+    const [a, b] = topo.sites;
+    const steps = await runDemo({
+      hubUrl: topo.hubUrl,
+      from: { siteId: a.hubSiteId!, siteUrl: a.siteUrl, name: a.name },
+      to: { siteId: b.hubSiteId!, siteUrl: b.siteUrl, name: b.name },
+      timeoutMs: 60_000,
+    });
+    expect(steps.map((s) => s.step)).toEqual([
+      'create template', 'deploy on site-a', 'write a note through the app', 'save an image (app copy)',
+      'deploy the image on site-b', 'read the note on site-b', 'stop both',
+    ]);
+  }, 240_000);
+
+  it('reports a dead site unreachable within the timeout while the other site still shows', async () => {
+    const hub = hubClient(topo.hubUrl);
+    const siteB = topo.services.find((s) => s.name === 'site' && s.url === topo.sites[1].siteUrl)!;
+    await siteB.kill();
+    const t0 = Date.now();
+    const states = (await hub.get('/app/instance-state')).data as { id: string; siteReachable?: boolean }[];
+    const elapsed = Date.now() - t0;
+    const instances = (await hub.get('/app/instance')).data as { id: string; siteId: string }[];
+    const bySite = (siteId: string) => states.filter((s) => instances.find((i) => i.id === s.id)?.siteId === siteId);
+    expect(elapsed).toBeLessThan(5_000);
+    expect(bySite(topo.sites[0].hubSiteId!).length).toBeGreaterThan(0);
+    expect(bySite(topo.sites[0].hubSiteId!).every((s) => s.siteReachable !== false)).toBe(true);
+    expect(bySite(topo.sites[1].hubSiteId!).length).toBeGreaterThan(0);
+    expect(bySite(topo.sites[1].hubSiteId!).every((s) => s.siteReachable === false)).toBe(true);
+  }, 60_000);
+});
