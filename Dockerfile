@@ -1,0 +1,21 @@
+# One image for every Ocopea service; choose which with OCOPEA_SERVICE (site, hub, crb-fs, dsb-postgres, dsb-fs,
+# psb-process, psb-k8s) or run a tools/ command. Services run their TypeScript with tsx, as `pnpm start` does.
+FROM node:20-bookworm-slim
+
+# pg_dump/pg_restore for dsb-postgres (client 15 matches the server line we test against; it can dump older servers).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-15 ca-certificates tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && npm install -g pnpm@10.34.9
+
+WORKDIR /app
+COPY . .
+RUN pnpm install --frozen-lockfile --prod
+
+ENV NODE_ENV=production \
+    OCOPEA_DATA_DIR=/data \
+    OCOPEA_SERVICE=site
+VOLUME ["/data"]
+# tini forwards SIGTERM so the service drains in-flight requests before exiting.
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["sh", "-c", "cd /app/services/$OCOPEA_SERVICE && exec node --import tsx src/main.ts"]

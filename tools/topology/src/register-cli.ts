@@ -1,0 +1,67 @@
+// Registers brokers on Sites and Sites on the Hub from environment variables — the setup step of docker-compose.yml
+// and of the k8s/ setup Job, where the services are started by the platform rather than by `pnpm start`.
+//   OCOPEA_HUB_URL=http://hub:8090/hub-api
+//   OCOPEA_SITES=site-a,site-b
+//   OCOPEA_SITE_A_URL=http://site-a:8080/site-api        (per site: upper-cased name, - becomes _)
+//   OCOPEA_SITE_A_CRB=crb-fs=http://crb-a:8082/crb
+//   OCOPEA_SITE_A_DSBS=dsb-fs=http://dsb-fs-a:8084/dsb,dsb-postgres=http://dsb-pg-a:8083/dsb
+//   OCOPEA_SITE_A_PSBS=psb-process=http://psb-a:8085
+//   OCOPEA_SITE_A_ARTIFACT_REGISTRY=local-artifacts=file:///app/examples   (optional)
+import { siteClient, hubClient } from '@ocopea/api';
+import { UpstreamError } from '@ocopea/errors';
+
+const pairs = (v: string | undefined) => (v ?? '').split(',').filter(Boolean).map((p) => {
+  const i = p.indexOf('=');
+  if (i < 1) throw new Error(`expected urn=url, got '${p}'`);
+  return [p.slice(0, i).trim(), p.slice(i + 1).trim()] as const;
+});
+
+async function retry<T>(what: string, fn: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let d = 200; ; d = Math.min(d * 2, 5000)) {
+    try { return await fn(); } catch (err) {
+      if (Date.now() > deadline) throw err;
+      console.log(`  waiting for ${what}: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, d));
+    }
+  }
+}
+
+async function main() {
+  const names = (process.env.OCOPEA_SITES ?? '').split(',').filter(Boolean);
+  if (!names.length) throw new Error('OCOPEA_SITES is empty');
+  for (const name of names) {
+    const key = `OCOPEA_${name.toUpperCase().replace(/-/g, '_')}`;
+    const url = process.env[`${key}_URL`];
+    if (!url) throw new Error(`${key}_URL is not set`);
+    const site = siteClient(url);
+    console.log(`${name} (${url})`);
+    for (const [urn, crbUrl] of pairs(process.env[`${key}_CRB`])) {
+      await retry(`CRB ${urn}`, () => site.post('/site/commands/register-crb', { body: { crbUrn: urn, crbUrl } }));
+      console.log(`  registered CRB ${urn}`);
+    }
+    for (const [urn, dsbUrl] of pairs(process.env[`${key}_DSBS`])) {
+      await retry(`DSB ${urn}`, () => site.post('/site/commands/register-dsb', { body: { dsbUrn: urn, dsbUrl } }));
+      console.log(`  registered DSB ${urn}`);
+    }
+    for (const [urn, psbUrl] of pairs(process.env[`${key}_PSBS`])) {
+      await retry(`PSB ${urn}`, () => site.post('/site/commands/register-psb', { body: { psbUrn: urn, psbUrl } }));
+      console.log(`  registered PSB ${urn}`);
+    }
+    for (const [regName, regUrl] of pairs(process.env[`${key}_ARTIFACT_REGISTRY`])) {
+      await retry(`artifact registry ${regName}`, () => site.post('/site/commands/add-custom-artifact-registry', { body: { name: regName, url: regUrl } }));
+      console.log(`  added artifact registry ${regName}`);
+    }
+    const hubUrl = process.env.OCOPEA_HUB_URL;
+    if (hubUrl) {
+      await retry('Hub', async () => {
+        try { await hubClient(hubUrl).post('/commands/add-site', { body: { urn: name, url } }); } catch (err) {
+          if (!(err instanceof UpstreamError && err.isConflict)) throw err;
+        }
+      });
+      console.log(`  added to the Hub`);
+    }
+  }
+}
+
+main().catch((err) => { console.error(`registration failed: ${err instanceof Error ? err.message : err}`); process.exit(1); });

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+
+// No Kubernetes cluster or Docker engine runs in CI; these checks keep the manifests and the compose file honest:
+// every object is well-formed, names the services that exist, and Services select pods that some workload creates.
+const ROOT = path.resolve(__dirname, '../../..');
+const SERVICES = new Set(readdirSync(path.join(ROOT, 'services')));
+type Obj = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> };
+
+describe('k8s/ manifests', () => {
+  const docs: Obj[] = readdirSync(path.join(ROOT, 'k8s')).filter((f) => f.endsWith('.yaml')).flatMap((f) =>
+    parseAllDocuments(readFileSync(path.join(ROOT, 'k8s', f), 'utf8')).map((d) => {
+      if (d.errors.length) throw new Error(`${f}: ${d.errors[0].message}`);
+      return d.toJS() as Obj;
+    }));
+  const workloads = docs.filter((d) => ['Deployment', 'StatefulSet', 'Job'].includes(d.kind ?? ''));
+  const podSpec = (w: Obj) => (w.spec as { template: { spec: { containers: { image: string; env?: { name: string; value: string }[] }[]; serviceAccountName?: string } } }).template.spec;
+  const podLabels = (w: Obj) => (w.spec as { template: { metadata?: { labels?: Record<string, string> } } }).template.metadata?.labels ?? {};
+
+  it('every object has apiVersion, kind and a name', () => {
+    expect(docs.length).toBeGreaterThan(10);
+    for (const d of docs) expect([d.apiVersion, d.kind, d.metadata?.name].every(Boolean)).toBe(true);
+  });
+
+  it('every Ocopea container names an existing service, and hub, site, crb-fs, dsb-postgres and psb-k8s are all deployed', () => {
+    const deployed = new Set<string>();
+    for (const w of workloads) for (const c of podSpec(w).containers) {
+      const svc = c.env?.find((e) => e.name === 'OCOPEA_SERVICE')?.value;
+      if (svc) { expect(SERVICES.has(svc)).toBe(true); deployed.add(svc); }
+    }
+    expect([...deployed].sort()).toEqual(['crb-fs', 'dsb-postgres', 'hub', 'psb-k8s', 'site']);
+  });
+
+  it('every Service selects the pods of some workload', () => {
+    for (const s of docs.filter((d) => d.kind === 'Service')) {
+      const sel = (s.spec as { selector: Record<string, string> }).selector;
+      expect(workloads.some((w) => Object.entries(sel).every(([k, v]) => podLabels(w)[k] === v))).toBe(true);
+    }
+  });
+
+  it('psb-k8s runs under a service account bound to a role that can manage deployments, services and read pod logs', () => {
+    const psb = workloads.find((w) => w.metadata?.name === 'psb-k8s')!;
+    const sa = podSpec(psb).serviceAccountName;
+    expect(docs.some((d) => d.kind === 'ServiceAccount' && d.metadata?.name === sa)).toBe(true);
+    const binding = docs.find((d) => d.kind === 'ClusterRoleBinding') as unknown as { roleRef: { name: string }; subjects: { name: string }[] };
+    expect(binding.subjects.map((s) => s.name)).toContain(sa);
+    const role = docs.find((d) => d.kind === 'ClusterRole' && d.metadata?.name === binding.roleRef.name) as unknown as { rules: { resources: string[]; verbs: string[] }[] };
+    const can = (res: string, verb: string) => role.rules.some((r) => r.resources.includes(res) && r.verbs.includes(verb));
+    expect(can('deployments', 'create') && can('deployments', 'delete') && can('services', 'create') && can('pods/log', 'get') && can('namespaces', 'list')).toBe(true);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string>; volumes?: string[] }> };
+
+  it('runs the Hub and two Sites, each with crb-fs, dsb-fs, dsb-postgres and psb-process, all existing services', () => {
+    const kinds = Object.values(compose.services).map((s) => s.environment?.OCOPEA_SERVICE).filter(Boolean) as string[];
+    for (const k of kinds) expect(SERVICES.has(k)).toBe(true);
+    const count = (k: string) => kinds.filter((x) => x === k).length;
+    expect([count('hub'), count('site'), count('crb-fs'), count('dsb-fs'), count('dsb-postgres'), count('psb-process')]).toEqual([1, 2, 2, 2, 2, 2]);
+  });
+
+  it('mounts files that exist', () => {
+    for (const s of Object.values(compose.services)) for (const v of s.volumes ?? []) {
+      if (v.startsWith('./')) expect(existsSync(path.join(ROOT, v.split(':')[0]))).toBe(true);
+    }
+  });
+});
