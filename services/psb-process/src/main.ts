@@ -1,0 +1,50 @@
+// psb-process: a PaaS Service Broker running app services as supervised local processes. Only file reading env.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLogger, runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
+import { createPsbProcessApp } from './app';
+import { ProcessSupervisor } from './domain/supervisor';
+import { attachLogsSocket } from './http/logs-socket';
+
+const env = process.env;
+const int = (name: string, dflt: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+};
+const list = (raw: string | undefined, dflt: string[]) => (raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : dflt);
+
+async function main(): Promise<void> {
+  const log = createLogger('psb-process');
+  const version = (JSON.parse(readFileSync(path.join(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
+  const supervisor = new ProcessSupervisor({
+    dataDir: serviceDataDir('psb-process'),
+    artifactsDir: path.resolve(env.PSB_PROCESS_ARTIFACTS_DIR ?? path.join(__dirname, '../../../examples')),
+    spaces: list(env.PSB_PROCESS_SPACES, ['default']),
+    idMaxLength: int('PSB_PROCESS_ID_MAX_LENGTH', 64),
+    publicHost: env.PSB_PROCESS_PUBLIC_HOST || '127.0.0.1',
+    startTimeoutMs: int('PSB_PROCESS_START_TIMEOUT_MS', 60_000),
+    stopTimeoutMs: int('PSB_PROCESS_STOP_TIMEOUT_MS', 10_000),
+    monitorIntervalMs: int('PSB_PROCESS_MONITOR_INTERVAL_MS', 250),
+    inheritEnv: list(env.PSB_PROCESS_INHERIT_ENV, []).concat(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR']),
+    hostEnv: env,
+    log,
+  });
+  supervisor.start();
+  const stopChildren = env.PSB_PROCESS_STOP_CHILDREN_ON_EXIT === '1';
+  const running = await runService(createPsbProcessApp({ supervisor, version }), {
+    port: servicePort(8085),
+    onClose: () => supervisor.close({ stopChildren }),
+  });
+  const logs = attachLogsSocket(running.server, supervisor, { tailLines: int('PSB_PROCESS_LOG_TAIL_LINES', 200), pollMs: 200 });
+  // Open log sockets would hold the HTTP drain until its timeout: cut them as soon as shutdown begins.
+  process.once('SIGTERM', () => logs.close());
+  process.once('SIGINT', () => logs.close());
+}
+
+main().catch((err) => {
+  process.stderr.write(`psb-process failed to start: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
