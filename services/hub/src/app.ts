@@ -1,0 +1,19 @@
+import type { HubPaths } from '@ocopea/api';
+import { createServiceApp, type ServiceApp } from '@ocopea/service-kit';
+import type { HubService } from './domain/hub-service';
+import { hubRoutes } from './http/hub.routes';
+
+export interface HubAppDeps {
+  hub: HubService;
+  health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+/** The Hub's HTTP app (used by main.ts and by router tests). */
+export function createHubApp(deps: HubAppDeps): ServiceApp<HubPaths> {
+  return createServiceApp<HubPaths>({
+    name: 'hub',
+    spec: 'hub',
+    health: deps.health,
+    routes: (r) => hubRoutes(r, deps.hub),
+  });
+}

@@ -1,0 +1,272 @@
+// The Hub's operation kinds: persisted, restart-safe long work (deploy, transfer, copy, saved-image, stop).
+import { ConflictError, GatewayTimeoutError, OcopeaError, UpstreamError } from '@ocopea/errors';
+import { FINAL_PHASES, waitFor, type OperationEngine, type OperationKind, type StepContext } from '@ocopea/operations';
+import type { HubStore } from '../store/hub-store';
+import type { HubConfig } from './config';
+import { isUnreachable, peerError, toFailure, type PeerFailure } from './errors';
+import type { HubSite, InstanceState } from './model';
+import { webEntryUrl } from './planning';
+import type { SiteAppCopy, SiteAppInstance, SiteDeployManifest, SiteGateway, SiteRestoreInfo, TransferResult } from './site-gateway';
+
+export interface Deps { store: HubStore; gateway: SiteGateway; engine: OperationEngine; config: HubConfig }
+
+/** Fields every Hub operation input may carry, shown in the operation view. */
+export interface OpRefs { parentId?: string | null; appInstanceId?: string | null; siteId?: string | null; savedImageId?: string | null; appCopyId?: string | null }
+
+/** One CRB-to-CRB transfer of a cross-site deploy-saved-image. */
+export interface TransferPlan {
+  opId: string;
+  bindName: string;
+  dsCopyId: string;
+  sourceCrbUrl: string;
+  targetCrbUrl: string;
+  targetCrbUrn: string;
+  /** Restore fields other than the CRB URN and copy id (protocol, version, facility). */
+  restoreBase: Omit<SiteRestoreInfo, 'copyRepoUrn' | 'copyId'>;
+}
+
+export interface DeployInput extends OpRefs {
+  appInstanceId: string;
+  siteId: string;
+  manifest: SiteDeployManifest;
+  transfers: TransferPlan[];
+  /** A command answers only once the Site accepted: a Site 4xx then withdraws the instance so its name is free. */
+  awaited: boolean;
+}
+export interface DeployState { failure?: PeerFailure; transferred: Record<string, string> }
+
+export interface TransferInput extends OpRefs { bindName: string; dsCopyId: string; sourceCrbUrl: string; targetCrbUrl: string }
+export interface TransferState { result?: TransferResult }
+
+export interface StopInput extends OpRefs { appInstanceId: string; siteId: string }
+export interface StopState { failure?: PeerFailure }
+
+export interface CopyInput extends OpRefs { appInstanceId: string; siteId: string; appCopyId: string }
+export interface SavedImageInput extends CopyInput { savedImageId: string }
+
+const SITE_TO_HUB: Record<SiteAppInstance['state'], InstanceState> = {
+  pending: 'deploying', deploying: 'deploying', running: 'running', error: 'error', stopping: 'stopping', stopped: 'stopped', errorstopping: 'error',
+};
+export function hubStateOf(s: SiteAppInstance['state']): InstanceState { return SITE_TO_HUB[s] ?? 'unknown'; }
+
+async function siteOf(deps: Deps, siteId: string): Promise<HubSite> {
+  const site = await deps.store.getSite(siteId);
+  if (!site) throw new Error(`site '${siteId}' is no longer connected`);
+  return site;
+}
+
+/**
+ * Polls `probe` with backoff until it returns a value. Unreachable Sites are tolerated up to
+ * `config.siteUnreachableMs` in a row; the whole wait is capped by `capMs`. Throws `GatewayTimeoutError` on either.
+ */
+async function follow<T>(deps: Deps, site: HubSite, capMs: number, signal: AbortSignal, what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  let downSince: number | undefined;
+  return waitFor(async () => {
+    try {
+      const v = await probe();
+      downSince = undefined;
+      await deps.store.setSiteStatus(site.id, 'reachable');
+      return v;
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      downSince ??= Date.now();
+      await deps.store.setSiteStatus(site.id, 'unreachable');
+      if (Date.now() - downSince > deps.config.siteUnreachableMs) {
+        throw new GatewayTimeoutError(`site '${site.urn}' unreachable for more than ${deps.config.siteUnreachableMs} ms while waiting for ${what}`);
+      }
+      return undefined;
+    }
+  }, { initialDelayMs: 50, maxDelayMs: deps.config.pollMaxDelayMs, timeoutMs: capMs, signal, what });
+}
+
+/** Waits (polling the engine) until every listed operation is final. */
+async function awaitOps(engine: OperationEngine, ids: string[], signal: AbortSignal): Promise<void> {
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    const ops = await Promise.all(ids.map((id) => engine.get(id)));
+    if (ops.every((o) => FINAL_PHASES.has(o.phase))) return;
+    signal.throwIfAborted();
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+export function registerKinds(deps: Deps): void {
+  const { store, gateway, engine, config } = deps;
+
+  const deploy: OperationKind<DeployInput, DeployState> = {
+    kind: 'deploy',
+    resumable: true,
+    initialState: () => ({ transferred: {} }),
+    steps: [
+      {
+        name: 'transfer-copies',
+        run: async (ctx: StepContext<DeployInput, DeployState>) => {
+          const { input } = ctx;
+          if (!input.transfers.length) return;
+          for (const t of input.transfers) {
+            const child: TransferInput = {
+              parentId: ctx.op.id, appInstanceId: input.appInstanceId, siteId: input.siteId, savedImageId: input.savedImageId ?? null,
+              appCopyId: input.appCopyId ?? null, bindName: t.bindName, dsCopyId: t.dsCopyId, sourceCrbUrl: t.sourceCrbUrl, targetCrbUrl: t.targetCrbUrl,
+            };
+            try { await engine.submit('transfer', input.appInstanceId, child, t.opId); } catch (err) { if (!(err instanceof ConflictError)) throw err; }
+          }
+          await awaitOps(engine, input.transfers.map((t) => t.opId), ctx.signal);
+          for (const t of input.transfers) {
+            const op = await engine.get(t.opId);
+            if (op.phase !== 'succeeded') throw new Error(`transfer of data service '${t.bindName}' copy ${t.dsCopyId} failed: ${op.error ?? 'unknown error'}`);
+            ctx.state.transferred[t.bindName] = (op.state as TransferState).result?.targetCopyId ?? t.dsCopyId;
+          }
+        },
+      },
+      {
+        name: 'send-deploy',
+        run: async (ctx) => {
+          const { input } = ctx;
+          const site = await siteOf(deps, input.siteId);
+          const manifest = structuredClone(input.manifest);
+          for (const t of input.transfers) {
+            const ds = manifest.dataServices[t.bindName];
+            if (ds) ds.restoreInfo = { ...t.restoreBase, copyRepoUrn: t.targetCrbUrn, copyId: ctx.state.transferred[t.bindName] ?? t.dsCopyId };
+          }
+          try {
+            await gateway.deployApplication(site.url, manifest);
+          } catch (err) {
+            if (err instanceof UpstreamError && err.isConflict) return; // already accepted (a resumed operation re-sent it)
+            const e = peerError(err, 'deploy-application', site);
+            ctx.state.failure = toFailure(e);
+            if (input.awaited && e.status >= 400 && e.status < 500) await store.deleteInstance(input.appInstanceId);
+            throw e;
+          }
+        },
+      },
+      {
+        name: 'await-running',
+        run: async (ctx) => {
+          const { input } = ctx;
+          const site = await siteOf(deps, input.siteId);
+          const inst = await store.getInstance(input.appInstanceId);
+          if (!inst) return;
+          try {
+            const app = await follow(deps, site, config.deployTimeoutMs, ctx.signal, `instance ${input.appInstanceId} to run`, async () => {
+              const a = await gateway.getAppInstance(site.url, input.appInstanceId);
+              return a && a.state !== 'deploying' && a.state !== 'pending' ? a : undefined;
+            });
+            const state = hubStateOf(app.state);
+            const url = state === 'running' ? webEntryUrl(app.entryPointURL, site.publicDns ?? site.url, inst.entryPointPath) : undefined;
+            await store.setInstanceState(input.appInstanceId, state, { message: app.stateMessage, url, onlyFrom: ['deploying', 'unknown'] });
+            if (state === 'error') throw new Error(`site reported the deployment failed: ${app.stateMessage ?? 'error'}`);
+          } catch (err) {
+            if (err instanceof GatewayTimeoutError) {
+              await store.setInstanceState(input.appInstanceId, 'unknown', { message: err.message, onlyFrom: ['deploying'] });
+            }
+            throw err;
+          }
+        },
+      },
+    ],
+    onFailed: async (op, reason) => {
+      await store.setInstanceState(op.input.appInstanceId, 'error', { message: reason, onlyFrom: ['deploying'] });
+    },
+  };
+
+  const transfer: OperationKind<TransferInput, TransferState> = {
+    kind: 'transfer',
+    resumable: true,
+    initialState: () => ({}),
+    steps: [{
+      name: 'transfer',
+      run: async (ctx) => {
+        const { input } = ctx;
+        try {
+          ctx.state.result = await gateway.transferCopy(input.sourceCrbUrl, input.dsCopyId, { targetUrl: input.targetCrbUrl });
+        } catch (err) {
+          // 409: the target already holds the data under this id (an earlier attempt finished before a restart).
+          if (err instanceof UpstreamError && err.isConflict) {
+            ctx.state.result = { copyId: input.dsCopyId, targetUrl: input.targetCrbUrl, targetRepoId: '', targetCopyId: input.dsCopyId, size: 0, sha256: '' };
+            return;
+          }
+          throw err instanceof OcopeaError ? err : new Error(String(err));
+        }
+      },
+    }],
+  };
+
+  const stop: OperationKind<StopInput, StopState> = {
+    kind: 'stop',
+    resumable: true,
+    initialState: () => ({}),
+    steps: [
+      {
+        name: 'send-stop',
+        run: async (ctx) => {
+          const site = await siteOf(deps, ctx.input.siteId);
+          try {
+            await gateway.stopApp(site.url, ctx.input.appInstanceId);
+          } catch (err) {
+            const e = peerError(err, 'stop-app', site);
+            ctx.state.failure = toFailure(e);
+            throw e;
+          }
+          await store.setInstanceState(ctx.input.appInstanceId, 'stopping');
+        },
+      },
+      {
+        name: 'await-stopped',
+        run: async (ctx) => {
+          const { input } = ctx;
+          const site = await siteOf(deps, input.siteId);
+          try {
+            const app = await follow(deps, site, config.deployTimeoutMs, ctx.signal, `instance ${input.appInstanceId} to stop`, async () => {
+              const a = await gateway.getAppInstance(site.url, input.appInstanceId);
+              if (!a) return 'stopped' as const; // the Site no longer knows it: nothing runs
+              return a.state === 'stopping' || a.state === 'running' ? undefined : a.state;
+            });
+            const state = app === 'stopped' ? 'stopped' : 'error';
+            await store.setInstanceState(input.appInstanceId, state, { message: state === 'error' ? `site reported ${app} while stopping` : null, url: state === 'stopped' ? null : undefined });
+            if (state === 'error') throw new Error(`site reported ${app} while stopping`);
+          } catch (err) {
+            if (err instanceof GatewayTimeoutError) await store.setInstanceState(input.appInstanceId, 'unknown', { message: err.message, onlyFrom: ['stopping'] });
+            throw err;
+          }
+        },
+      },
+    ],
+  };
+
+  const awaitCopy = async (ctx: StepContext<CopyInput, unknown>): Promise<SiteAppCopy> => {
+    const site = await siteOf(deps, ctx.input.siteId);
+    return follow(deps, site, config.copyTimeoutMs, ctx.signal, `copy ${ctx.input.appCopyId}`, async () => {
+      const c = await gateway.getCopy(site.url, ctx.input.appCopyId);
+      return c && c.state !== 'creating' ? c : undefined;
+    });
+  };
+
+  const copy: OperationKind<CopyInput, Record<string, never>> = {
+    kind: 'copy',
+    resumable: true,
+    initialState: () => ({}),
+    steps: [{
+      name: 'await-copy',
+      run: async (ctx) => {
+        const c = await awaitCopy(ctx as StepContext<CopyInput, unknown>);
+        if (c.state === 'failed') throw new Error(`the site reports copy ${c.copyId} failed`);
+      },
+    }],
+  };
+
+  const savedImage: OperationKind<SavedImageInput, Record<string, never>> = {
+    kind: 'saved-image',
+    resumable: true,
+    initialState: () => ({}),
+    steps: [{
+      name: 'await-copy',
+      run: async (ctx) => {
+        const c = await awaitCopy(ctx as StepContext<CopyInput, unknown>);
+        if (c.state === 'failed') throw new Error(`the site reports copy ${c.copyId} failed`);
+        await store.setSavedImageState(ctx.input.savedImageId, 'created');
+      },
+    }],
+    onFailed: async (op, reason) => { await store.setSavedImageState(op.input.savedImageId, 'failed', reason); },
+  };
+
+  engine.register(deploy).register(transfer).register(stop).register(copy).register(savedImage);
+}

@@ -1,0 +1,77 @@
+// Thin handlers: typed input -> one domain call -> typed result.
+import type { HubPaths } from '@ocopea/api';
+import type { TypedRouter } from '@ocopea/service-kit';
+import type { HubService } from '../domain/hub-service';
+import { instanceOut, instanceStateOut, planIn, planOut, savedImageOut, siteOut, templateIn, templateOut } from './mappers';
+
+const BASE = '/hub-api';
+const opHeader = (id: string | undefined): Record<string, string> => (id ? { 'x-operation-id': id } : {});
+
+export function hubRoutes(r: TypedRouter<HubPaths>, hub: HubService): void {
+  // ----- templates
+  r.get('/app/catalog', async () => ({ status: 200, body: (await hub.listTemplates()).map(templateOut) }));
+  r.get('/app/catalog/{appTemplateId}', async ({ params, headers }) => {
+    const inc = String(headers['nazgul-include-deleted'] ?? '').toLowerCase() === 'true';
+    return { status: 200, body: templateOut(await hub.getTemplate(params.appTemplateId, inc)) };
+  });
+  r.delete('/app/catalog/{appTemplateId}', async ({ params }) => {
+    await hub.deleteTemplate(params.appTemplateId);
+    return { status: 204, body: undefined };
+  });
+  r.post('/commands/createApplicationTemplate', async ({ body }) => {
+    const t = await hub.createTemplate(templateIn(body));
+    return { status: 201, body: templateOut(t), headers: { location: `${BASE}/app/catalog/${t.id}` } };
+  });
+
+  // ----- instances
+  r.get('/app/instance', async () => ({ status: 200, body: (await hub.listInstances()).map(instanceOut) }));
+  r.get('/app/instance/{appInstanceId}', async ({ params }) => ({ status: 200, body: instanceOut(await hub.getInstance(params.appInstanceId)) }));
+  r.get('/app/instance/{appInstanceId}/downstream', async ({ params }) => ({ status: 200, body: await hub.downstream(params.appInstanceId) }));
+  r.get('/app/instance-state', async () => ({ status: 200, body: (await hub.listInstanceStates()).map(instanceStateOut) }));
+  r.get('/app/instance-state/{appInstanceId}', async ({ params }) => ({ status: 200, body: instanceStateOut(await hub.getInstanceState(params.appInstanceId)) }));
+  r.post('/commands/create-app-deployment-plan', async ({ body }) => ({ status: 200, body: planOut(await hub.createPlan(body.appTemplateId, body.siteId)) }));
+  r.post('/commands/deploy-application', async ({ body }) => {
+    const s = await hub.deployApplication({ ...body, deploymentPlan: planIn(body.deploymentPlan) });
+    return { status: 200, body: s.value, headers: opHeader(s.operationId) };
+  });
+  r.post('/commands/repurpose-application', async ({ body }) => {
+    const s = await hub.repurpose(body);
+    return { status: 201, body: s.value, headers: { location: `${BASE}/app/instance/${s.value}`, ...opHeader(s.operationId) } };
+  });
+  r.post('/commands/create-app-copy', async ({ body }) => {
+    const s = await hub.createAppCopy(body.appInstanceId);
+    return { status: 200, body: s.value, headers: opHeader(s.operationId) };
+  });
+  r.post('/commands/stop-app', async ({ body }) => {
+    const opId = await hub.stopApp(body.appInstanceId);
+    return { status: 204, body: undefined, headers: opHeader(opId) };
+  });
+
+  // ----- sites
+  r.get('/site', async () => ({ status: 200, body: (await hub.listSites()).map(siteOut) }));
+  r.get('/site/{siteId}', async ({ params }) => ({ status: 200, body: siteOut(await hub.getSite(params.siteId)) }));
+  r.post('/commands/add-site', async ({ body }) => {
+    const id = await hub.addSite(body.urn, body.url);
+    return { status: 201, body: id, headers: { location: `${BASE}/site/${id}` } };
+  });
+
+  // ----- saved images
+  r.get('/test-dev/saved-images', async ({ query }) => ({ status: 200, body: (await hub.listSavedImages(query.appTemplateId)).map(savedImageOut) }));
+  r.get('/test-dev/saved-images/{savedImageId}', async ({ params }) => ({ status: 200, body: savedImageOut(await hub.getSavedImage(params.savedImageId)) }));
+  r.post('/commands/create-saved-image', async ({ body }) => {
+    const s = await hub.createSavedImage(body);
+    return { status: 200, body: s.value, headers: opHeader(s.operationId) };
+  });
+  r.post('/commands/deploy-saved-image', async ({ body }) => {
+    const s = await hub.deploySavedImage({ ...body, deploymentPlan: planIn(body.deploymentPlan) });
+    return { status: 201, body: s.value, headers: { location: `${BASE}/app/instance/${s.value}`, ...opHeader(s.operationId) } };
+  });
+
+  // ----- operations (extension)
+  r.get('/operations', async ({ query }) => {
+    const phase = query.phase === undefined ? undefined : Array.isArray(query.phase) ? query.phase : [query.phase as string];
+    const ops = await hub.listOperations({ kind: query.kind, phase, appInstanceId: query.appInstanceId, savedImageId: query.savedImageId, limit: query.limit });
+    return { status: 200, body: ops as never };
+  });
+  r.get('/operations/{operationId}', async ({ params }) => ({ status: 200, body: (await hub.getOperation(params.operationId)) as never }));
+}

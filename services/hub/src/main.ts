@@ -1,0 +1,42 @@
+// The Hub process. Environment:
+//   PORT (default 8090), OCOPEA_DATA_DIR (embedded store; default .data/hub), DATABASE_URL (PostgreSQL, schema `hub`),
+//   HUB_SITE_TIMEOUT_MS (per-site timeout of aggregation views and probes, 2000), HUB_PROBE_INTERVAL_MS (10000; 0 = off),
+//   HUB_DEPLOY_TIMEOUT_MS (30 min cap → `unknown`), HUB_SITE_UNREACHABLE_MS (5 min unreachable → `unknown`),
+//   HUB_COPY_TIMEOUT_MS (30 min), HUB_POLL_MAX_DELAY_MS (2000), HUB_SITE_CALL_TIMEOUT_MS (10000),
+//   HUB_TRANSFER_TIMEOUT_MS (1 h).
+import path from 'node:path';
+import { runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
+import { createHubApp } from './app';
+import { composeHub } from './compose';
+
+function envInt(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got '${v}'`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const dataDir = databaseUrl ? undefined : path.join(serviceDataDir('hub'), 'db');
+  const hubCfg = Object.fromEntries(Object.entries({
+    siteTimeoutMs: envInt('HUB_SITE_TIMEOUT_MS'), deployTimeoutMs: envInt('HUB_DEPLOY_TIMEOUT_MS'), siteUnreachableMs: envInt('HUB_SITE_UNREACHABLE_MS'),
+    copyTimeoutMs: envInt('HUB_COPY_TIMEOUT_MS'), pollMaxDelayMs: envInt('HUB_POLL_MAX_DELAY_MS'),
+  }).filter(([, v]) => v !== undefined));
+  const composed = await composeHub({
+    databaseUrl, dataDir, hub: hubCfg, probeIntervalMs: envInt('HUB_PROBE_INTERVAL_MS') ?? 10_000,
+    siteCallTimeoutMs: envInt('HUB_SITE_CALL_TIMEOUT_MS'), transferTimeoutMs: envInt('HUB_TRANSFER_TIMEOUT_MS'),
+  });
+  await composed.start();
+  const svc = createHubApp({
+    hub: composed.hub,
+    health: () => ({ store: composed.db.kind }),
+  });
+  await runService(svc, { port: servicePort(8090), onClose: () => composed.close() });
+}
+
+main().catch((err) => {
+  console.error('hub failed to start:', err);
+  process.exit(1);
+});
