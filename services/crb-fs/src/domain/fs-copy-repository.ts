@@ -1,0 +1,527 @@
+import { createHash } from 'node:crypto';
+import { promises as fsp, type ReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BadRequestError, ConflictError, InsufficientStorageError, NotFoundError, OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
+import { assertSafeId } from './ids';
+import { fsyncDir, isErrno, KeyedQueue, pathInside, randomName, removeDurably, writeJsonAtomic } from './fs-util';
+import { parseRange, type ByteRange } from './range';
+
+export const DEFAULT_REPO_ID = 'default';
+export const COPY_PROTOCOL = 'shpanRest';
+export const COPY_PROTOCOL_VERSION = '1.0';
+
+/** A repository description, stored and returned as given (the wire `RepositoryInfo`). */
+export interface RepositoryDescription {
+  id?: string;
+  name?: string | null;
+  repoSupportedProtocols?: Record<string, unknown>[] | null;
+  repoAdditionalInfo?: Record<string, string> | null;
+  [key: string]: unknown;
+}
+
+/** A copy's metadata (the wire `CopyMetaData`). */
+export interface CopyMetadata {
+  copyId: string;
+  repoId?: string | null;
+  copyTimeStamp?: string | number;
+  protocol?: string | null;
+  protocolVersion?: string | null;
+  facility?: string | null;
+  copyDataURL?: string | null;
+  copyAdditionalInfo?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+/** What the CRB knows about stored data (kept next to the metadata; its presence means "the data has landed"). */
+export interface LandedData {
+  repoId: string;
+  size: number;
+  sha256: string;
+  storedAt: string;
+}
+
+interface CopyRecord { metadata: CopyMetadata; data?: LandedData }
+
+/** Hints an uploading DSB may send, used when the CRB has to create the metadata itself. */
+export interface UploadHints { dsb?: string; copyTimestamp?: string; facility?: string }
+
+export interface StoreDataOptions {
+  /** URL the CRB is reached at (`http://host:port/crb`): used for `copyDataURL`. */
+  crbUrl: string;
+  /** 64 hex digits: reject (and keep nothing) when the received bytes hash differently. */
+  expectedSha256?: string;
+  hints?: UploadHints;
+}
+
+export interface StoredData { copyId: string; repoId: string; size: number; sha256: string }
+
+/** An opened copy ready to stream: the whole or a range. */
+export interface OpenedCopy {
+  size: number;
+  sha256: string;
+  range?: ByteRange;
+  /** Bytes this answer carries. */
+  length: number;
+  stream: ReadStream;
+}
+
+export interface RepositoryStatistics {
+  totalCapacityInBytes: number;
+  usedCapacityInBytes: number;
+  availableCapacityInBytes: number;
+  numberOfCopiesStored: number;
+}
+
+export interface FsCopyRepositoryOptions {
+  /** The data root: everything lives under it and nothing is ever touched outside it. */
+  root: string;
+  /** Opens the temporary file of an upload (tests inject a failing one to simulate a full disk). */
+  openPartFile?: (file: string) => Promise<FileHandle>;
+  /** Logs recovery actions. */
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+interface Inflight { repoId: string; abort: AbortController; done: Promise<unknown> }
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * The copy repository on a local filesystem.
+ *
+ * Layout under the root:
+ * - `repositories/<repoId>.json`  repository descriptions
+ * - `copies/<copyId>.json`        `{metadata, data?}`: the metadata and, once the bytes landed, their size and digest
+ * - `data/<copyId>`               the bytes of landed copies
+ * - `tmp/`                        uploads in progress (`*.part`) and atomic-write temporaries; emptied on start
+ * - `locks/<copyId>.lock`         upload reservations (exclusive create); emptied on start
+ *
+ * Durability order of an upload: bytes → `tmp/x.part` (hashed while streaming) → fsync → rename to `data/<copyId>`
+ * → fsync `data/` → metadata record written atomically (this is the commit point) → reservation released. A crash
+ * before the commit point leaves a data file without a landed record, which start-up deletes.
+ *
+ * One process owns a root (the metadata is cached in memory and the cache is the read path).
+ */
+export class FsCopyRepository {
+  readonly root: string;
+  private readonly dirs: { repositories: string; copies: string; data: string; tmp: string; locks: string };
+  private readonly repositories = new Map<string, RepositoryDescription>();
+  private readonly copies = new Map<string, CopyRecord>();
+  private readonly inflight = new Map<string, Inflight>();
+  private readonly writes = new KeyedQueue();
+  private readonly openPartFile: (file: string) => Promise<FileHandle>;
+  private readonly log: (msg: string, fields?: Record<string, unknown>) => void;
+
+  private constructor(opts: FsCopyRepositoryOptions) {
+    this.root = path.resolve(opts.root);
+    this.dirs = {
+      repositories: path.join(this.root, 'repositories'),
+      copies: path.join(this.root, 'copies'),
+      data: path.join(this.root, 'data'),
+      tmp: path.join(this.root, 'tmp'),
+      locks: path.join(this.root, 'locks'),
+    };
+    this.openPartFile = opts.openPartFile ?? ((file) => fsp.open(file, 'wx', 0o640));
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  /** Opens (creating when needed) the repository at `root` and recovers from any crash. */
+  static async open(opts: FsCopyRepositoryOptions): Promise<FsCopyRepository> {
+    const repo = new FsCopyRepository(opts);
+    await repo.recover();
+    return repo;
+  }
+
+  // ---------------------------------------------------------------- start-up
+
+  private async recover(): Promise<void> {
+    for (const d of Object.values(this.dirs)) await fsp.mkdir(d, { recursive: true });
+    // Uploads and atomic writes that were under way when the process died: never visible, so simply dropped.
+    const strays = [...await fsp.readdir(this.dirs.tmp), ...(await fsp.readdir(this.dirs.locks)).map((f) => `../locks/${f}`)];
+    for (const f of await fsp.readdir(this.dirs.tmp)) await fsp.rm(path.join(this.dirs.tmp, f), { force: true, recursive: true });
+    for (const f of await fsp.readdir(this.dirs.locks)) await fsp.rm(path.join(this.dirs.locks, f), { force: true, recursive: true });
+    if (strays.length) this.log('removed leftovers of interrupted uploads', { files: strays });
+
+    for (const f of await fsp.readdir(this.dirs.repositories)) {
+      if (!f.endsWith('.json')) continue;
+      const id = f.slice(0, -5);
+      try { this.repositories.set(id, JSON.parse(await fsp.readFile(path.join(this.dirs.repositories, f), 'utf8'))); }
+      catch (err) { this.log('skipping unreadable repository file', { file: f, error: String(err) }); }
+    }
+    if (!this.repositories.has(DEFAULT_REPO_ID)) {
+      await this.persistRepository(DEFAULT_REPO_ID, { id: DEFAULT_REPO_ID, name: 'Default', repoAdditionalInfo: {} });
+    }
+
+    for (const f of await fsp.readdir(this.dirs.copies)) {
+      if (!f.endsWith('.json')) continue;
+      try {
+        const rec = JSON.parse(await fsp.readFile(path.join(this.dirs.copies, f), 'utf8')) as CopyRecord;
+        this.copies.set(f.slice(0, -5), rec);
+      } catch (err) { this.log('skipping unreadable copy record', { file: f, error: String(err) }); }
+    }
+    // Data files whose upload never reached its commit point (the metadata record) were never acknowledged: drop.
+    const dataFiles = new Set(await fsp.readdir(this.dirs.data));
+    for (const f of dataFiles) {
+      if (!this.copies.get(f)?.data) {
+        await fsp.rm(path.join(this.dirs.data, f), { force: true, recursive: true });
+        this.log('removed data of an unacknowledged upload', { copyId: f });
+      }
+    }
+    for (const [id, rec] of this.copies) {
+      if (rec.data && !dataFiles.has(id)) {
+        this.log('data file of a landed copy is missing; marking the copy as having no data', { copyId: id });
+        const { data: _gone, ...rest } = rec;
+        await this.persistCopy(id, rest);
+      }
+    }
+    for (const d of [this.dirs.tmp, this.dirs.locks, this.dirs.data]) await fsyncDir(d);
+  }
+
+  // ---------------------------------------------------------------- repositories
+
+  /** Repository ids: the default first, then the others by id. */
+  listRepositories(): string[] {
+    const others = [...this.repositories.keys()].filter((id) => id !== DEFAULT_REPO_ID).sort();
+    return [DEFAULT_REPO_ID, ...others];
+  }
+
+  getRepository(repoId: string): RepositoryDescription {
+    assertSafeId('repoId', repoId);
+    const info = this.repositories.get(repoId);
+    if (!info) throw new NotFoundError(`repository '${repoId}' not found`);
+    return info;
+  }
+
+  hasRepository(repoId: string): boolean { return this.repositories.has(repoId); }
+
+  /** POST: creates; 409 when it exists. */
+  async createRepository(repoId: string, info: RepositoryDescription): Promise<void> {
+    assertSafeId('repoId', repoId);
+    if (this.repositories.has(repoId)) throw new ConflictError(`repository '${repoId}' already exists`);
+    await this.persistRepository(repoId, { ...info, id: repoId });
+  }
+
+  /** PUT: creates or replaces. */
+  async putRepository(repoId: string, info: RepositoryDescription): Promise<void> {
+    assertSafeId('repoId', repoId);
+    await this.persistRepository(repoId, { ...info, id: repoId });
+  }
+
+  /** Deletes an empty, non-default repository. */
+  async deleteRepository(repoId: string): Promise<void> {
+    assertSafeId('repoId', repoId);
+    if (!this.repositories.has(repoId)) throw new NotFoundError(`repository '${repoId}' not found`);
+    if (repoId === DEFAULT_REPO_ID) throw new ConflictError('the default repository cannot be deleted');
+    const held = [...this.copies.values()].filter((r) => this.repoOf(r) === repoId).length;
+    const uploading = [...this.inflight.values()].some((u) => u.repoId === repoId);
+    if (held || uploading) throw new ConflictError(`repository '${repoId}' still holds ${held} cop${held === 1 ? 'y' : 'ies'}${uploading ? ' and uploads in progress' : ''}`);
+    const prev = this.repositories.get(repoId);
+    this.repositories.delete(repoId);
+    try {
+      await this.writes.run(`repo:${repoId}`, () => removeDurably(pathInside(this.dirs.repositories, `${repoId}.json`)));
+    } catch (err) {
+      if (prev) this.repositories.set(repoId, prev);
+      throw err;
+    }
+  }
+
+  async repositoryStats(repoId: string): Promise<RepositoryStatistics> {
+    assertSafeId('repoId', repoId);
+    if (!this.repositories.has(repoId)) throw new NotFoundError(`repository '${repoId}' not found`);
+    const fs = await fsp.statfs(this.root);
+    let used = 0;
+    let count = 0;
+    for (const r of this.copies.values()) {
+      if (r.data?.repoId === repoId) { used += r.data.size; count++; }
+    }
+    return {
+      totalCapacityInBytes: fs.blocks * fs.bsize,
+      availableCapacityInBytes: fs.bavail * fs.bsize,
+      usedCapacityInBytes: used,
+      numberOfCopiesStored: count,
+    };
+  }
+
+  private async persistRepository(repoId: string, info: RepositoryDescription): Promise<void> {
+    const prev = this.repositories.get(repoId);
+    this.repositories.set(repoId, info);
+    try {
+      await this.writes.run(`repo:${repoId}`, () => writeJsonAtomic(pathInside(this.dirs.repositories, `${repoId}.json`), info, this.dirs.tmp));
+    } catch (err) {
+      if (prev) this.repositories.set(repoId, prev); else this.repositories.delete(repoId);
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- metadata
+
+  /** Stores new metadata (repoId defaults to the default repository). 404 unknown repository, 409 duplicate. */
+  async storeMetadata(copyId: string, metadata: Omit<CopyMetadata, 'copyId'> & { copyId?: string }): Promise<CopyMetadata> {
+    assertSafeId('copyId', copyId);
+    const repoId = metadata.repoId ?? DEFAULT_REPO_ID;
+    assertSafeId('repoId', repoId);
+    if (!this.repositories.has(repoId)) throw new NotFoundError(`repository '${repoId}' not found`);
+    if (this.copies.has(copyId)) throw new ConflictError(`copy '${copyId}' already exists`);
+    const stored: CopyMetadata = { ...metadata, copyId, repoId };
+    await this.persistCopy(copyId, { metadata: stored });
+    return stored;
+  }
+
+  getMetadata(copyId: string): CopyMetadata {
+    assertSafeId('copyId', copyId);
+    const rec = this.copies.get(copyId);
+    if (!rec) throw new NotFoundError(`copy '${copyId}' not found`);
+    return rec.metadata;
+  }
+
+  /**
+   * Copy ids in a stable order (by `copyTimeStamp`, then id), optionally of one repository (404 when unknown), one page
+   * at a time (`pageNumber` from 0; the whole list without `pageSize`).
+   */
+  listCopies(q: { repoId?: string; pageNumber?: number; pageSize?: number }): string[] {
+    if (q.repoId !== undefined) {
+      assertSafeId('repoId', q.repoId);
+      if (!this.repositories.has(q.repoId)) throw new NotFoundError(`repository '${q.repoId}' not found`);
+    }
+    const rows = [...this.copies.entries()]
+      .filter(([, r]) => q.repoId === undefined || this.repoOf(r) === q.repoId)
+      .map(([id, r]) => ({ id, t: timeOf(r.metadata.copyTimeStamp) }))
+      .sort((a, b) => (a.t - b.t) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((r) => r.id);
+    if (q.pageSize === undefined) return rows;
+    if (!Number.isInteger(q.pageSize) || q.pageSize < 1) throw new BadRequestError('pageSize must be at least 1');
+    const page = q.pageNumber ?? 0;
+    if (!Number.isInteger(page) || page < 0) throw new BadRequestError('pageNumber must be 0 or more');
+    return rows.slice(page * q.pageSize, (page + 1) * q.pageSize);
+  }
+
+  /** Deletes metadata and data; an upload of this copy in progress is aborted first. 404 when neither exists. */
+  async deleteCopy(copyId: string): Promise<void> {
+    assertSafeId('copyId', copyId);
+    const up = this.inflight.get(copyId);
+    if (up) {
+      up.abort.abort(new ConflictError(`copy '${copyId}' was deleted during the upload`));
+      await up.done.catch(() => undefined);
+    }
+    if (!this.copies.has(copyId)) {
+      if (up) return; // the aborted upload was all there was
+      throw new NotFoundError(`copy '${copyId}' not found`);
+    }
+    await this.writes.run(`copy:${copyId}`, async () => {
+      // The record first: once it is gone the copy is invisible; a crash before the data unlink is cleaned at start.
+      await removeDurably(pathInside(this.dirs.copies, `${copyId}.json`));
+      this.copies.delete(copyId);
+      await removeDurably(pathInside(this.dirs.data, copyId));
+    });
+  }
+
+  private repoOf(r: CopyRecord): string {
+    return r.data?.repoId ?? r.metadata.repoId ?? DEFAULT_REPO_ID;
+  }
+
+  private async persistCopy(copyId: string, rec: CopyRecord): Promise<void> {
+    const prev = this.copies.get(copyId);
+    this.copies.set(copyId, rec);
+    try {
+      await this.writes.run(`copy:${copyId}`, () => writeJsonAtomic(pathInside(this.dirs.copies, `${copyId}.json`), rec, this.dirs.tmp));
+    } catch (err) {
+      if (prev) this.copies.set(copyId, prev); else if (this.copies.get(copyId) === rec) this.copies.delete(copyId);
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- data
+
+  /**
+   * Streams `body` into the repository as the data of `copyId`, in constant memory, hashing and counting on the way.
+   * Visible only once complete, fsynced and recorded; on any failure (client gone, digest mismatch, disk full) nothing
+   * is left behind. 404 unknown repository, 409 when data exists or another upload of the same copy is under way,
+   * 400 digest mismatch, 507 disk full. `body` is destroyed on failure.
+   */
+  async storeData(repoId: string, copyId: string, body: Readable, opts: StoreDataOptions): Promise<StoredData> {
+    assertSafeId('repoId', repoId);
+    assertSafeId('copyId', copyId);
+    const expected = opts.expectedSha256?.toLowerCase();
+    if (expected !== undefined && !HEX64.test(expected)) throw new BadRequestError('X-Ocopea-Expected-Sha256 must be 64 hex digits');
+    if (!this.repositories.has(repoId)) throw new NotFoundError(`repository '${repoId}' not found`);
+
+    // Reservation: exactly one upload per copy id at a time, across whatever concurrency the server has.
+    const lock = pathInside(this.dirs.locks, `${copyId}.lock`);
+    try {
+      await (await fsp.open(lock, 'wx', 0o640)).close();
+    } catch (err) {
+      if (isErrno(err, 'EEXIST')) throw new ConflictError(`an upload of copy '${copyId}' is already in progress`);
+      throw mapFsError(err);
+    }
+    const abort = new AbortController();
+    let settle!: () => void;
+    const done = new Promise<void>((r) => { settle = r; });
+    this.inflight.set(copyId, { repoId, abort, done });
+    const part = pathInside(this.dirs.tmp, randomName('.part'));
+    let landedFile: string | undefined;
+    try {
+      if (this.copies.get(copyId)?.data) throw new ConflictError(`data of copy '${copyId}' already stored`);
+      const { size, sha256 } = await this.receive(body, part, abort.signal);
+      if (expected !== undefined && sha256 !== expected) {
+        throw new OcopeaError(400, 'digest_mismatch', `sha256 of the received data is ${sha256}, expected ${expected}`);
+      }
+      abort.signal.throwIfAborted();
+      const target = pathInside(this.dirs.data, copyId);
+      await fsp.rename(part, target);
+      landedFile = target;
+      await fsyncDir(this.dirs.data);
+      abort.signal.throwIfAborted();
+
+      // Commit point: the record that says the data landed.
+      const current = this.copies.get(copyId)?.metadata ?? this.metadataFromHints(copyId, repoId, opts.hints);
+      const metadata: CopyMetadata = {
+        ...current,
+        copyId,
+        repoId,
+        protocol: COPY_PROTOCOL,
+        protocolVersion: COPY_PROTOCOL_VERSION,
+        copyDataURL: `${opts.crbUrl}/copies/${copyId}/data`,
+        copyAdditionalInfo: { ...(current.copyAdditionalInfo ?? {}), size: String(size), sha256 },
+      };
+      await this.persistCopy(copyId, { metadata, data: { repoId, size, sha256, storedAt: new Date().toISOString() } });
+      landedFile = undefined;
+      return { copyId, repoId, size, sha256 };
+    } catch (err) {
+      body.destroy();
+      await fsp.rm(part, { force: true }).catch(() => undefined);
+      if (landedFile) await removeDurably(landedFile).catch(() => undefined);
+      throw abort.signal.aborted && abort.signal.reason instanceof OcopeaError ? abort.signal.reason : mapFsError(err);
+    } finally {
+      this.inflight.delete(copyId);
+      await fsp.rm(lock, { force: true }).catch(() => undefined);
+      settle();
+    }
+  }
+
+  /** Streams `body` into `file`, fsyncs it; returns size and SHA-256. */
+  private async receive(body: Readable, file: string, signal: AbortSignal): Promise<{ size: number; sha256: string }> {
+    const fh = await this.openPartFile(file);
+    const hasher = new HashingCounter();
+    try {
+      await pipeline(body, hasher, new FileHandleWriter(fh), { signal });
+      await fh.sync();
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+    return { size: hasher.size, sha256: hasher.digest() };
+  }
+
+  private metadataFromHints(copyId: string, repoId: string, hints: UploadHints = {}): CopyMetadata {
+    const ms = hints.copyTimestamp !== undefined && /^\d{1,15}$/.test(hints.copyTimestamp.trim()) ? Number(hints.copyTimestamp.trim()) : Date.now();
+    return {
+      copyId,
+      repoId,
+      copyTimeStamp: new Date(ms).toISOString(),
+      ...(hints.facility ? { facility: hints.facility } : {}),
+      copyAdditionalInfo: hints.dsb ? { dsb: hints.dsb } : {},
+    };
+  }
+
+  /** Size and digest of a landed copy; 404 when unknown or its data has not landed. */
+  landed(copyId: string): LandedData {
+    assertSafeId('copyId', copyId);
+    const rec = this.copies.get(copyId);
+    if (!rec) throw new NotFoundError(`copy '${copyId}' not found`);
+    if (!rec.data) throw new NotFoundError(`copy '${copyId}' has no data yet`);
+    return rec.data;
+  }
+
+  /**
+   * Opens a landed copy for reading, whole or one range (`Range` header value). 404 unknown / no data; 416 (with
+   * `details.size`) when the range starts past the end.
+   */
+  async openData(copyId: string, rangeHeader?: string, highWaterMark = 1024 * 1024): Promise<OpenedCopy> {
+    const data = this.landed(copyId);
+    const range = parseRange(rangeHeader, data.size);
+    if (range === 'unsatisfiable') {
+      throw new RangeNotSatisfiableError(`range ${rangeHeader} is past the end (${data.size} bytes)`, { details: { size: data.size } });
+    }
+    let fh: FileHandle;
+    try {
+      fh = await fsp.open(pathInside(this.dirs.data, copyId), 'r');
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw new NotFoundError(`copy '${copyId}' has no data`);
+      throw err;
+    }
+    const start = range?.start ?? 0;
+    const end = range?.end ?? data.size - 1;
+    const length = data.size === 0 ? 0 : end - start + 1;
+    const stream = fh.createReadStream({ start, end: Math.max(end, start), highWaterMark } as Parameters<FileHandle['createReadStream']>[0]);
+    if (length === 0) { stream.destroy(); }
+    return { size: data.size, sha256: data.sha256, range, length, stream };
+  }
+
+  /** The path of a landed copy's bytes (for the transfer, which streams them out). */
+  dataPath(copyId: string): string {
+    this.landed(copyId);
+    return pathInside(this.dirs.data, copyId);
+  }
+
+  /** Root facts for health checks. */
+  summary(): { root: string; repositories: number; copies: number; uploadsInProgress: number } {
+    return { root: this.root, repositories: this.repositories.size, copies: this.copies.size, uploadsInProgress: this.inflight.size };
+  }
+}
+
+/** Passes bytes through while hashing (SHA-256) and counting them. */
+class HashingCounter extends Transform {
+  size = 0;
+  private readonly hash = createHash('sha256');
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    cb(null, chunk);
+  }
+  digest(): string { return this.hash.digest('hex'); }
+}
+
+/**
+ * Writes into a FileHandle it does not own: destroying it (pipeline does on any failure) never closes the file, so the
+ * owner can fsync or close it once, after every write has settled (FileHandle.close waits for pending operations).
+ */
+class FileHandleWriter extends Writable {
+  constructor(private readonly fh: FileHandle) { super({ highWaterMark: 1024 * 1024 }); }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.writeAll([chunk]).then(() => cb(), cb);
+  }
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    this.writeAll(chunks.map((c) => c.chunk)).then(() => cb(), cb);
+  }
+  private async writeAll(bufs: Buffer[]): Promise<void> {
+    let pending = bufs;
+    while (pending.length) {
+      const { bytesWritten } = pending.length === 1 ? await this.fh.write(pending[0]) : await this.fh.writev(pending);
+      if (bytesWritten === 0) throw new Error('write made no progress');
+      pending = dropBytes(pending, bytesWritten);
+    }
+  }
+}
+
+/** The buffers left after the first `n` bytes were written (a short write). */
+function dropBytes(bufs: Buffer[], n: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const b of bufs) {
+    if (n >= b.length) { n -= b.length; continue; }
+    out.push(n > 0 ? b.subarray(n) : b);
+    n = 0;
+  }
+  return out;
+}
+
+function mapFsError(err: unknown): unknown {
+  if (isErrno(err, 'ENOSPC') || isErrno(err, 'EDQUOT')) return new InsufficientStorageError('no space left on device; nothing was kept', { cause: err });
+  return err;
+}
+
+function timeOf(t: unknown): number {
+  if (typeof t === 'number') return t;
+  if (typeof t === 'string') { const ms = Date.parse(t); return Number.isNaN(ms) ? 0 : ms; }
+  return -Infinity;
+}

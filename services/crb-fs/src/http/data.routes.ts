@@ -1,0 +1,82 @@
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { CrbPaths } from '@ocopea/api';
+import { RangeNotSatisfiableError } from '@ocopea/errors';
+import type { TypedRouter } from '@ocopea/service-kit';
+import type { Request, Response } from 'express';
+import type { CrbDeps } from '../app';
+
+/** Bytes of a refused upload we are willing to read and discard so the client gets our answer; beyond, we cut. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+export function reprDigest(sha256Hex: string): string {
+  return `sha-256=:${Buffer.from(sha256Hex, 'hex').toString('base64')}:`;
+}
+
+export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
+  r.post('/repositories/{repoId}/copies/{copyId}/data', async ({ params, headers, req, res }) => {
+    const body = detachedBody(req);
+    try {
+      const stored = await deps.repo.storeData(params.repoId, params.copyId, body, {
+        crbUrl: deps.crbUrl(req),
+        expectedSha256: header(headers['x-ocopea-expected-sha256']),
+        hints: { dsb: header(headers.dsb), copyTimestamp: header(headers.copytimestamp), facility: header(headers.facility) },
+      });
+      return {
+        status: 200,
+        body: `${deps.crbUrl(req)}/copies/${stored.copyId}`,
+        headers: { 'Repr-Digest': reprDigest(stored.sha256), 'X-Ocopea-Sha256': stored.sha256 },
+      };
+    } catch (err) {
+      drainRefused(req, res);
+      throw err;
+    }
+  });
+
+  r.get('/copies/{copyId}/data', async ({ params, headers, res }) => {
+    let opened;
+    try {
+      opened = await deps.repo.openData(params.copyId, header(headers.range));
+    } catch (err) {
+      if (err instanceof RangeNotSatisfiableError) res.setHeader('Content-Range', `bytes */${String(err.details?.size ?? '*')}`);
+      throw err;
+    }
+    res.status(opened.range ? 206 : 200);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Length', String(opened.length));
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Repr-Digest', reprDigest(opened.sha256));
+    res.setHeader('X-Ocopea-Sha256', opened.sha256);
+    if (opened.range) res.setHeader('Content-Range', `bytes ${opened.range.start}-${opened.range.end}/${opened.size}`);
+    if (opened.length === 0) { res.end(); return; }
+    await pipeline(opened.stream, res);
+  });
+}
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * The request body as a stream the domain may destroy without destroying the socket (so a 507 or 400 can still be
+ * answered). A client that goes away before the end destroys it with an error, which aborts the upload.
+ */
+function detachedBody(req: Request): PassThrough {
+  const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+  const gone = () => { if (!req.complete) body.destroy(new Error('client disconnected before the end of the upload')); };
+  req.once('aborted', gone);
+  req.once('close', gone);
+  req.once('error', (err) => body.destroy(err));
+  req.pipe(body);
+  return body;
+}
+
+/** After a refusal: read and discard what the client still sends (bounded), then close the connection. */
+function drainRefused(req: Request, res: Response): void {
+  req.unpipe();
+  if (req.complete || req.destroyed) return;
+  res.setHeader('Connection', 'close');
+  let n = 0;
+  req.on('data', (c: Buffer) => { n += c.length; if (n > MAX_DRAIN_BYTES) req.destroy(); });
+  req.resume();
+}
