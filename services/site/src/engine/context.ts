@@ -1,0 +1,49 @@
+import { waitFor } from '@ocopea/operations';
+import type { Brokers } from '../brokers/ports';
+import type { WaitTracker } from '../brokers/wait-tracker';
+import type { LogBus } from '../domain/log-bus';
+import type { SiteStore } from '../store/site-store';
+
+/** Tunables of the background work (defaults suit embedded brokers and real ones alike). */
+export interface WorkSettings {
+  /** First delay between broker polls (ms). */
+  pollInitialMs: number;
+  /** Poll delays double up to this (ms). */
+  pollMaxMs: number;
+  /** Give up waiting for a data service to run after this long (ms). */
+  dataServiceTimeoutMs: number;
+  /** Give up waiting for an app service to run after this long (orcs default 900 s). */
+  appServiceTimeoutMs: number;
+  /** After a restart during a DSB copy: how long to wait for that copy to land at the CRB before asking again (ms). */
+  copyResumeGraceMs: number;
+}
+
+export const DEFAULT_WORK_SETTINGS: WorkSettings = {
+  pollInitialMs: 10, pollMaxMs: 500, dataServiceTimeoutMs: 600_000, appServiceTimeoutMs: 900_000, copyResumeGraceMs: 10_000,
+};
+
+/** What operation steps work with. */
+export interface WorkContext {
+  store: SiteStore;
+  brokers: Brokers;
+  bus: LogBus;
+  tracker: WaitTracker;
+  settings: WorkSettings;
+}
+
+/** Polls with backoff; the whole wait counts as time spent waiting on brokers. */
+export function poll<T>(ctx: WorkContext, probe: () => Promise<T | undefined>, what: string, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  return ctx.tracker.track(() => waitFor(probe, {
+    initialDelayMs: ctx.settings.pollInitialMs, maxDelayMs: ctx.settings.pollMaxMs, timeoutMs, signal, what,
+  }));
+}
+
+export const msg = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Current URL of a broker: its registration now (it may have moved), else the one recorded at deploy time. */
+export async function dsbUrl(ctx: WorkContext, urn: string, recorded: string): Promise<string> {
+  return (await ctx.store.getDsb(urn))?.url ?? recorded;
+}
+export async function psbUrl(ctx: WorkContext, urn: string, recorded: string): Promise<string> {
+  return (await ctx.store.listPsbs()).find((p) => p.urn === urn)?.url ?? recorded;
+}
