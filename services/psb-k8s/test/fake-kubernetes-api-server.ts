@@ -151,6 +151,11 @@ export class FakeKubernetesApiServer {
     for (const f of this.followers) if (f.ns === ns && f.pod === pod) f.res.write(format({ ts, text }, f.timestamps));
   }
 
+  /** Ends the open log streams of a pod (what the kubelet does when the container restarts). */
+  endLogStreams(ns: string, pod: string): void {
+    for (const f of [...this.followers]) if (f.ns === ns && f.pod === pod) { f.res.end(); this.followers.delete(f); }
+  }
+
   /** Open log-follow connections (for asserting that the PSB closes them). */
   followerCount(): number { return this.followers.size; }
 
