@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+
+export interface Answer { status: number; headers: IncomingHttpHeaders; body: Buffer; json(): unknown }
+
+/** One HTTP request over a real socket; `body` may be a Buffer or a stream. */
+export function send(method: string, url: string, opts: { body?: Buffer | Readable | string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: opts.headers });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) });
+      });
+    });
+    if (opts.body instanceof Readable) opts.body.pipe(req);
+    else req.end(opts.body);
+  });
+}
+
+export const json = (method: string, url: string, body?: unknown) =>
+  send(method, url, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+export const upload = (url: string, body: Buffer | Readable, headers: Record<string, string> = {}) =>
+  send('POST', url, { body, headers: { 'content-type': 'application/octet-stream', ...headers } });
+
+export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Deterministic pseudo-random bytes. */
+export function bytes(n: number, seed = 1): Buffer {
+  const b = Buffer.alloc(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; b[i] = x & 0xff; }
+  return b;
+}
+
+/** Files in `<dataDir>/<sub>` (empty when the folder does not exist). */
+export function filesIn(dataDir: string, sub: string): string[] {
+  const d = path.join(dataDir, sub);
+  return existsSync(d) ? readdirSync(d) : [];
+}
+
+/** Polls `probe` until it returns true (or fails after `timeoutMs`). */
+export async function eventually(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
