@@ -1,0 +1,172 @@
+import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '@ocopea/errors';
+import type { ComposedHub } from '../src/compose';
+import type { HubService } from '../src/domain/hub-service';
+import { FakeSiteGateway, type FakeSite } from './fake-site-gateway';
+import { notesTemplate, testHub, until, USER } from './helpers';
+
+describe('hub flows (fake sites)', () => {
+  let gw: FakeSiteGateway;
+  let c: ComposedHub;
+  let hub: HubService;
+  let siteA: FakeSite, siteB: FakeSite;
+  let aId: string, bId: string, templateId: string;
+
+  // One Hub for the whole file (the embedded store costs seconds to open); tests use distinct names.
+  beforeAll(async () => {
+    gw = new FakeSiteGateway();
+    siteA = gw.addSite('site-a');
+    siteB = gw.addSite('site-b');
+    siteA.info.publicDNS = 'a.example';
+    c = await testHub(gw, { siteUnreachableMs: 300 });
+    hub = c.hub;
+    aId = await hub.addSite('site-a', siteA.url);
+    bId = await hub.addSite('site-b', siteB.url + '/');
+    templateId = (await hub.createTemplate(notesTemplate())).id;
+  });
+  afterAll(async () => { await c.close(); });
+  beforeEach(() => {
+    for (const s of [siteA, siteB]) { s.down = false; s.deployStatus = undefined; s.deployPolls = 1; }
+  });
+
+  const deploy = async (name: string, siteId = aId) => {
+    const plan = await hub.createPlan(templateId, siteId);
+    return (await hub.deployApplication({ appInstanceName: name, appTemplateId: templateId, siteId, creatorUserId: USER, purpose: 'production', deploymentPlan: plan })).value;
+  };
+  const running = (id: string) => until(async () => { const i = await hub.getInstance(id); return i.state === 'running' ? i : undefined; });
+  const imageCreated = (id: string) => until(async () => { const i = await hub.getSavedImage(id); return i.state !== 'creating' ? i : undefined; });
+
+  it('adds sites (without a location), refuses a known URN, stores publicDns with the URL as fallback', async () => {
+    const b = await hub.getSite(bId);
+    expect(b).toMatchObject({ urn: 'site-b', url: siteB.url, location: null, publicDns: siteB.url, status: 'reachable' });
+    await expect(hub.addSite('site-a', siteA.url)).rejects.toBeInstanceOf(ConflictError);
+    await expect(hub.addSite('site-x', 'ftp://nope')).rejects.toBeInstanceOf(BadRequestError);
+    await expect(hub.addSite('site-x', 'http://nowhere.test/site-api')).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it('deploys: sends the translated manifest and follows the instance to running with its web entry URL', async () => {
+    const id = await deploy('notes-1');
+    const inst = await running(id);
+    expect(inst.webEntryPointURL).toBe('http://a.example:7000/notes-1/index.html');
+    const m = siteA.apps.get(id)!.manifest;
+    expect(m).toMatchObject({ appInstanceId: id, appInstanceName: 'notes-1', appTemplateName: 'notes-app', entryPointService: 'notes-svc' });
+    expect(m.appServiceTemplates['notes-svc']).toMatchObject({ psbType: 'process', space: 'default', artifactRegistryName: 'local', imageVersion: '1.0.0', dependencies: ['notes-db'] });
+    // Plan settings kept, template-enforced protocol settings laid over them.
+    expect(m.dataServices['notes-db']).toEqual({ dataServiceName: 'notes-db', dsbUrn: 'dsb-fs', plan: 'standard', dsbSettings: { quota: '10', mode: 'rw' }, restoreInfo: null });
+    await expect(deploy('notes-1')).rejects.toBeInstanceOf(ConflictError);
+    expect(gw.calls.filter((x) => x === 'deploy site-a notes-1')).toHaveLength(1);
+    const ops = await hub.listOperations({ appInstanceId: id });
+    expect(ops[0]).toMatchObject({ kind: 'deploy', phase: 'succeeded', siteId: aId });
+  });
+
+  it('a Site 400 answers 400 and frees the name; a dead Site answers 503 and leaves the instance in error', async () => {
+    siteA.deployStatus = 400;
+    await expect(deploy('bad')).rejects.toBeInstanceOf(BadRequestError);
+    expect((await hub.listInstances()).map((i) => i.name)).not.toContain('bad');
+    siteA.deployStatus = undefined;
+    const plan = await hub.createPlan(templateId, aId);
+    siteA.down = true;
+    await expect(hub.deployApplication({ appInstanceName: 'down', appTemplateId: templateId, siteId: aId, creatorUserId: USER, deploymentPlan: plan }))
+      .rejects.toBeInstanceOf(UnavailableError);
+    const down = (await hub.listInstances()).find((i) => i.name === 'down')!;
+    expect(down.state).toBe('error');
+  });
+
+  it('saves an image (creating -> created) and redeploys it on the same Site from the copy', async () => {
+    const id = await deploy('notes-2');
+    await running(id);
+    const imgId = (await hub.createSavedImage({ name: 'img', appInstanceId: id, userId: USER, tags: ['a', 'a', 'b'] })).value;
+    expect((await hub.getSavedImage(imgId)).tags).toEqual(['a', 'b']);
+    expect((await imageCreated(imgId)).state).toBe('created');
+    await expect(hub.createSavedImage({ name: 'img', appInstanceId: id, userId: USER })).rejects.toBeInstanceOf(ConflictError);
+    const plan = await hub.createPlan(templateId, aId);
+    const newId = (await hub.deploySavedImage({ appInstanceName: 'from-img', savedImageId: imgId, userId: USER, siteId: aId, deploymentPlan: plan })).value;
+    const inst = await running(newId);
+    expect(inst).toMatchObject({ baseSavedImageId: imgId, deploymentType: 'test-dev' });
+    const copy = [...siteA.copies.values()].find((x) => x.appInstanceId === id)!;
+    expect(siteA.apps.get(newId)!.manifest.dataServices['notes-db'].restoreInfo).toEqual({
+      copyRepoUrn: 'crb-site-a', copyId: copy.dataServiceCopies[0].copyId, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', restoreFacility: 'shpanCopy',
+    });
+    expect(gw.calls.some((x) => x.startsWith('transfer') && x.endsWith(copy.dataServiceCopies[0].copyId))).toBe(false);
+  });
+
+  it('deploys a saved image on another Site: orders a CRB-to-CRB transfer, then restores from the target CRB', async () => {
+    const id = await deploy('notes-3');
+    await running(id);
+    const imgId = (await hub.createSavedImage({ name: 'img3', appInstanceId: id, userId: USER })).value;
+    await imageCreated(imgId);
+    const dsCopyId = [...siteA.copies.values()].find((x) => x.appInstanceId === id)!.dataServiceCopies[0].copyId;
+    const plan = await hub.createPlan(templateId, bId);
+    const started = await hub.deploySavedImage({ appInstanceName: 'on-b', savedImageId: imgId, userId: USER, siteId: bId, deploymentPlan: plan });
+    const inst = await running(started.value);
+    expect(inst.siteId).toBe(bId);
+    const i = gw.calls.indexOf(`transfer ${siteA.crbUrl} -> ${siteB.crbUrl} ${dsCopyId}`);
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(gw.calls.indexOf('deploy site-b on-b')).toBeGreaterThan(i);
+    expect(siteB.apps.get(started.value)!.manifest.dataServices['notes-db'].restoreInfo).toMatchObject({ copyRepoUrn: 'crb-site-b', copyId: dsCopyId });
+    const ops = await hub.listOperations({ appInstanceId: started.value });
+    const transfer = ops.find((o) => o.kind === 'transfer')!;
+    expect(transfer).toMatchObject({ phase: 'succeeded', parentId: started.operationId, savedImageId: imgId });
+  });
+
+  it('a failed transfer puts the instance in error; a target without CRB is a 400', async () => {
+    const id = await deploy('notes-4');
+    await running(id);
+    const imgId = (await hub.createSavedImage({ name: 'img4', appInstanceId: id, userId: USER })).value;
+    await imageCreated(imgId);
+    const siteC = gw.addSite('site-c');
+    const cId = await hub.addSite('site-c', siteC.url);
+    const plan = await hub.createPlan(templateId, cId);
+    gw.crbs.delete(siteC.crbUrl); // the target CRB is gone
+    const s = await hub.deploySavedImage({ appInstanceName: 'on-c-fail', savedImageId: imgId, userId: USER, siteId: cId, deploymentPlan: plan });
+    const inst = await until(async () => { const x = await hub.getInstance(s.value); return x.state === 'error' ? x : undefined; });
+    expect(inst.stateMessage).toMatch(/transfer/);
+    siteC.copyRepos = [];
+    await expect(hub.deploySavedImage({ appInstanceName: 'no-crb', savedImageId: imgId, userId: USER, siteId: cId, deploymentPlan: plan })).rejects.toThrow(/no CRB/);
+  });
+
+  it('repurposes from a copy on the origin Site and keeps the lineage', async () => {
+    const root = await deploy('root');
+    await running(root);
+    const copyId = (await hub.createAppCopy(root)).value;
+    await until(async () => (await hub.listOperations({ kind: 'copy', appInstanceId: root }))[0]?.phase === 'succeeded');
+    const child = (await hub.repurpose({ appInstanceName: 'child', originAppInstanceId: root, copyId, userId: USER, purpose: 'qa' })).value;
+    await running(child);
+    const childCopy = (await hub.createAppCopy(child)).value;
+    await until(async () => (await hub.listOperations({ kind: 'copy', appInstanceId: child }))[0]?.phase === 'succeeded');
+    const grandchild = (await hub.repurpose({ appInstanceName: 'grandchild', originAppInstanceId: child, copyId: childCopy })).value;
+    expect(await hub.downstream(root)).toEqual({
+      siteId: aId, appInstanceId: root, deploymentType: 'production', downStreamInstances: [{
+        siteId: aId, appInstanceId: child, deploymentType: 'qa', downStreamInstances: [{ siteId: aId, appInstanceId: grandchild, deploymentType: 'other', downStreamInstances: [] }],
+      }],
+    });
+    expect(siteA.apps.get(child)!.manifest.dataServices['notes-db'].restoreInfo?.copyRepoUrn).toBe('crb-site-a');
+    await expect(hub.repurpose({ appInstanceName: 'x', originAppInstanceId: root, copyId: childCopy })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('marks an instance unknown when its Site stays unreachable, then stops it', async () => {
+    siteA.deployPolls = 1_000_000; // stays deploying
+    const id = await deploy('lost');
+    siteA.down = true;
+    const inst = await until(async () => { const x = await hub.getInstance(id); return x.state === 'unknown' ? x : undefined; });
+    expect(inst.stateMessage).toMatch(/unreachable/);
+    expect((await hub.getSite(aId)).status).toBe('unreachable');
+    expect((await hub.listInstanceStates()).find((x) => x.id === id)).toMatchObject({ state: 'unknown', siteReachable: false });
+    siteA.down = false;
+    await hub.stopApp(id);
+    expect((await hub.getInstance(id)).state).toMatch(/stopping|stopped/);
+    await until(async () => (await hub.getInstance(id)).state === 'stopped');
+    expect(await hub.stopApp(id)).toBeUndefined();
+  });
+
+  it('soft-deletes templates: hidden from the catalog, deployable and readable with include-deleted', async () => {
+    const t = (await hub.createTemplate(notesTemplate('to-delete'))).id;
+    await hub.deleteTemplate(t);
+    expect((await hub.listTemplates()).map((x) => x.id)).not.toContain(t);
+    await expect(hub.getTemplate(t)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await hub.getTemplate(t, true)).deleted).toBe(true);
+    const plan = await hub.createPlan(t, aId);
+    const id = (await hub.deployApplication({ appInstanceName: 'after-delete', appTemplateId: t, siteId: aId, creatorUserId: USER, deploymentPlan: plan })).value;
+    await running(id);
+    await expect(hub.createTemplate(notesTemplate('to-delete'))).rejects.toBeInstanceOf(ConflictError);
+  });
+});
