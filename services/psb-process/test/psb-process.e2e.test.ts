@@ -210,9 +210,9 @@ describe('psb-process (real PSB, real child processes)', () => {
     expect(k).toMatchObject({ status: 'running', entryPointURL: keeper.entryPointURL, instances: 1 });
     expect(await (await fetch(`${k.entryPointURL}/notes/${note.id}`)).json()).toMatchObject({ text: 'before the crash' });
     const v = await status('victim');
-    expect(['stopped', 'error']).toContain(v.status);
-    expect(v).toMatchObject({ instances: 0, entryPointURL: null });
-    expect(v.statusMessage).toMatch(new RegExp(`process ${victimPid}`));
+    // Judged while loading the registry, before the first request is served (not later by the monitor).
+    expect(v).toMatchObject({ status: 'stopped', instances: 0, entryPointURL: null });
+    expect(v.statusMessage).toBe(`process ${victimPid} is no longer running (found after a PSB restart)`);
 
     const frames: LogFrame[] = [];
     const ws = new WebSocket(`ws://127.0.0.1:${psbSvc.port}/psb/app-services/default/keeper/logs/data`);
@@ -275,6 +275,33 @@ describe('psb-process stopping children', () => {
         if (pid) signalGroup(pid, 'SIGKILL');
         rmSync(dir, { recursive: true, force: true });
       }
+    }
+  });
+
+  it('reports error and stops an app that never answers HTTP within the start timeout', async () => {
+    mkdirSync(path.join(arts, 'silent'), { recursive: true });
+    writeFileSync(path.join(arts, 'silent', 'ocopea-artifact.json'), JSON.stringify({ command: ['node', '-e', "console.error('not listening'); setInterval(() => {}, 1000)"] }));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'psb-process-e2e-timeout-'));
+    const other = await startService({ service: 'psb-process', dataDir: dir, env: { ...psbEnv, PSB_PROCESS_START_TIMEOUT_MS: '1500', PSB_PROCESS_ARTIFACTS_DIR: arts } });
+    let pid = 0;
+    try {
+      const c = psbClient(other.url);
+      await c.post('/psb/app-services', { body: { appServiceId: 'silent', space: 'default', imageName: 'silent' } });
+      let s = (await c.get('/psb/app-services/{space}/{appServiceId}', { path: { space: 'default', appServiceId: 'silent' } })).data;
+      expect(s).toMatchObject({ status: 'starting', instances: 1, entryPointURL: null });
+      pid = Number(s.psbMetrics!.pid);
+      const deadline = Date.now() + 15_000;
+      while (s.status === 'starting' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        s = (await c.get('/psb/app-services/{space}/{appServiceId}', { path: { space: 'default', appServiceId: 'silent' } })).data;
+      }
+      expect(s).toMatchObject({ status: 'error', instances: 0 });
+      expect(s.statusMessage).toMatch(/did not answer HTTP on port \d+ within 1500 ms; stopped; stderr: not listening/);
+      expect(isSameProcessAlive(pid, {})).toBe(false);
+    } finally {
+      await other.kill();
+      if (pid) signalGroup(pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -244,13 +244,13 @@ export class ProcessSupervisor {
         }
         if (r.status !== 'starting') continue;
         if (await answersHttp('127.0.0.1', r.port)) {
-          if (this.records.get(k) !== r || r.status !== 'starting') continue;
+          if (this.records.get(k) !== r || r.status !== 'starting' || this.stopping.has(k)) continue;
           r.status = 'running';
           r.entryPointURL = `http://${this.o.publicHost}:${r.port}`;
           r.statusMessage = `running as pid ${r.pid}`;
           this.persist();
           this.o.log.info({ appServiceId: r.appServiceId, entryPointURL: r.entryPointURL }, 'app service running');
-        } else if (Date.now() - r.startedAt > this.o.startTimeoutMs) {
+        } else if (Date.now() - r.startedAt > this.o.startTimeoutMs && !this.stopping.has(k)) {
           this.stopping.set(k, Promise.resolve());
           try { await this.stopProcess(k, r); } finally { this.stopping.delete(k); }
           this.markDown(r, 'error', `did not answer HTTP on port ${r.port} within ${this.o.startTimeoutMs} ms; stopped${stderrTail(r)}`);
