@@ -4,6 +4,8 @@ import type { HubService } from '../src/domain/hub-service';
 import { FakeSiteGateway, type FakeSite } from './fake-site-gateway';
 import { notesTemplate, testHub, until, USER } from './helpers';
 
+jest.setTimeout(60_000);
+
 describe('hub flows (fake sites)', () => {
   let gw: FakeSiteGateway;
   let c: ComposedHub;

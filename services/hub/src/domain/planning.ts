@@ -181,10 +181,13 @@ export function entryPointPath(template: AppTemplate): string {
 
 /**
  * Web entry URL of a running instance: the Site's `entryPointURL` with `{siteURL}` replaced by the Site's public
- * DNS, then `/` and the entry point path, without a double `//`. Null when the Site reports no entry URL.
+ * DNS (its host name when it is a URL, as the fallback to the Site URL is), then `/` and the entry point path, without a double `//`. Null when the Site reports no entry URL.
  */
 export function webEntryUrl(siteEntryPointURL: string | null, publicDns: string | null, path: string): string | null {
   if (!siteEntryPointURL) return null;
-  const base = publicDns ? siteEntryPointURL.split('{siteURL}').join(publicDns) : siteEntryPointURL;
+  // The fallback public DNS is the Site URL: substitute its host name, not the whole URL.
+  let dns = publicDns;
+  if (dns && /^[a-z][a-z0-9+.-]*:\/\//i.test(dns)) { try { dns = new URL(dns).hostname; } catch { /* keep as is */ } }
+  const base = dns ? siteEntryPointURL.split('{siteURL}').join(dns) : siteEntryPointURL;
   return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
 }
