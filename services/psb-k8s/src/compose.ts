@@ -14,6 +14,8 @@ export interface PsbK8sConfig {
   nodeHost?: string;
   /** PSB_K8S_CLUSTER_DOMAIN: DNS domain of ClusterIP entry points (default cluster.local). */
   clusterDomain?: string;
+  /** PSB_K8S_API_TIMEOUT_MS: deadline of each Kubernetes API call (default 15000). */
+  apiTimeoutMs?: number;
 }
 
 /** The KubeConfig: the pod's service account in a cluster, else the KUBECONFIG file, else ~/.kube/config. */
@@ -29,5 +31,11 @@ export function loadKubeConfig(c: Pick<PsbK8sConfig, 'kubeconfig' | 'inCluster'>
 export function composePsb(c: PsbK8sConfig, kc = loadKubeConfig(c)): K8sPsb {
   const serviceType = (c.serviceType || 'ClusterIP') as ServiceType;
   if (!SERVICE_TYPES.includes(serviceType)) throw new Error(`PSB_K8S_SERVICE_TYPE must be one of ${SERVICE_TYPES.join(', ')}, got '${c.serviceType}'`);
-  return new K8sPsb(kc, { defaultServiceType: serviceType, nodeHost: c.nodeHost || undefined, clusterDomain: c.clusterDomain || 'cluster.local' });
+  if (c.apiTimeoutMs !== undefined && !(Number.isInteger(c.apiTimeoutMs) && c.apiTimeoutMs > 0)) {
+    throw new Error(`PSB_K8S_API_TIMEOUT_MS must be a positive integer, got '${c.apiTimeoutMs}'`);
+  }
+  return new K8sPsb(kc, {
+    defaultServiceType: serviceType, nodeHost: c.nodeHost || undefined, clusterDomain: c.clusterDomain || 'cluster.local',
+    apiTimeoutMs: c.apiTimeoutMs,
+  });
 }

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     serviceType: process.env.PSB_K8S_SERVICE_TYPE,
     nodeHost: process.env.PSB_K8S_NODE_HOST,
     clusterDomain: process.env.PSB_K8S_CLUSTER_DOMAIN,
+    apiTimeoutMs: process.env.PSB_K8S_API_TIMEOUT_MS ? Number(process.env.PSB_K8S_API_TIMEOUT_MS) : undefined,
   });
   const deps = { psb, version };
   const svc = createPsbK8sApp(deps);

@@ -80,6 +80,16 @@ describe('pod log follower', () => {
   beforeAll(async () => { fake = await new FakeKubernetesApiServer().start(); dir = mkdtempSync(path.join(os.tmpdir(), 'psb-k8s-logs-')); });
   afterAll(async () => { await fake.close(); rmSync(dir, { recursive: true, force: true }); });
 
+  it('gives up on a hung API server after the call deadline: 503, no crash', async () => {
+    const psb = composePsb({ inCluster: false, kubeconfig: fake.writeKubeconfig(dir), apiTimeoutMs: 150 });
+    fake.delayMs = 3000;
+    try {
+      const started = Date.now();
+      await expect(psb.state('default', 'whatever')).rejects.toMatchObject({ status: 503, reason: 'unavailable' });
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally { fake.delayMs = 0; }
+  });
+
   it('follows again when the stream ends, without repeating lines', async () => {
     const psb = composePsb({ inCluster: false, kubeconfig: fake.writeKubeconfig(dir) });
     await psb.deploy({ appServiceId: 'logger', space: 'default', imageName: 'x' });

@@ -39,6 +39,8 @@ export class FakeKubernetesApiServer {
   private readonly followers = new Set<LogFollower>();
   /** When set, every request is answered with this status (e.g. 503, 500) instead of being served. */
   failWith: number | undefined;
+  /** Holds every answer this long (a hung API server). */
+  delayMs = 0;
   /** Answers requests matching method and path with `status` (e.g. a Service create failing after the Deployment). */
   failOn: { method: string; path: RegExp; status: number }[] = [];
   private server: http.Server | undefined;
@@ -173,6 +175,8 @@ export class FakeKubernetesApiServer {
       authorization: req.headers.authorization,
     };
     this.requests.push(rec);
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs).unref());
+    if (res.destroyed || res.writableEnded) return;
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, 'Unauthorized', 'Unauthorized');
     if (this.failWith) return this.status(res, this.failWith, 'InternalError', 'the fake API server was told to fail');
     const rule = this.failOn.find((f) => f.method === rec.method && f.path.test(rec.path));

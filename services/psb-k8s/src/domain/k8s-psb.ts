@@ -11,6 +11,8 @@ import { appServiceState, type AppServiceState, type StatusOptions } from './sta
 export interface K8sPsbOptions extends StatusOptions {
   /** Service type when `psbSettings.serviceType` is absent. */
   defaultServiceType: ServiceType;
+  /** Each Kubernetes API call is abandoned after this long (answered 503); default 15 000 ms. */
+  apiTimeoutMs?: number;
 }
 
 export interface Space { name: string; properties: Record<string, string> | null }
@@ -61,8 +63,8 @@ export class K8sPsb {
   readonly core: k8s.CoreV1Api;
 
   constructor(readonly kc: k8s.KubeConfig, private readonly o: K8sPsbOptions) {
-    this.apps = kc.makeApiClient(k8s.AppsV1Api);
-    this.core = kc.makeApiClient(k8s.CoreV1Api);
+    this.apps = apiClient(kc, k8s.AppsV1Api, o.apiTimeoutMs ?? 15_000);
+    this.core = apiClient(kc, k8s.CoreV1Api, o.apiTimeoutMs ?? 15_000);
   }
 
   /** Namespaces of the cluster (the spaces app services can go to). */
@@ -186,6 +188,24 @@ export class K8sPsb {
       return (await this.core.listNamespacedPod({ namespace: space, labelSelector: selectorOf(id) })).items;
     } catch (err) { return rethrow(err, `listing pods of '${id}' in namespace '${space}'`); }
   }
+}
+
+/**
+ * `kc.makeApiClient(type)` plus a deadline on every call (the client has none: a hung API server would hang the
+ * Site's polls forever). The abort happens through node-fetch's signal; its rejection maps to 503.
+ */
+function apiClient<T>(kc: k8s.KubeConfig, type: new (config: k8s.Configuration) => T, timeoutMs: number): T {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('kubeconfig has no current cluster');
+  const config = k8s.createConfiguration({
+    baseServer: new k8s.ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [{
+      pre: async (ctx) => { ctx.setSignal(AbortSignal.timeout(timeoutMs)); return ctx; },
+      post: async (res) => res,
+    }],
+  });
+  return new type(config);
 }
 
 function isName(s: string): boolean {
