@@ -227,10 +227,14 @@ export interface paths {
          *       (case-insensitive) of a PSB of the service's `psbType`, else that PSB's first space; `artifactRegistryName`
          *       = the Site's first artifact registry; `imageVersion` = the template's.
          *     - Data services: one entry per dependency name. The DSB catalog is flattened to (DSB, plan, protocol)
-         *       triples; for the dependency's protocols in order, the first triple whose protocol name matches
-         *       (case-insensitive) wins: `dsbUrn`, `planId`, `protocol`, `enabled: true`, `dsbSettings` = the plan's.
-         *       Versions and conditions are not evaluated (as in orcs). A dependency that no DSB of the Site serves gets
-         *       `enabled: false` with null `dsbUrn`/`planId`/`protocol`; deploying it as is answers 400.
+         *       triples, DSBs in URN order and plans in the order each DSB declares them, so the answer is deterministic
+         *       (orcs: catalog order); for the dependency's protocols in order, the first triple whose protocol name
+         *       matches (case-insensitive) wins: `dsbUrn`, `planId`, `protocol`, `enabled: true`, `dsbSettings` = the
+         *       plan's. Extension: a dependency protocol `version` is a minimum when it and the plan's `protocolVersion`
+         *       are both dotted numbers (`9.6` accepts `16`, `17` rejects `16`); otherwise versions are not evaluated, and
+         *       conditions never are (as in orcs). A dependency that no DSB of the Site serves gets `enabled: false` with
+         *       null `dsbUrn`/`planId`/`protocol`; deploying it as is answers 400.
+         *     - `psbUrn` (extension, informational) names the PSB the Site will use: its first PSB of the service's type.
          *
          *     Errors: 400 missing/unknown `appTemplateId`, unknown `siteId`; 503 when the Site (or, without `siteId`, every
          *     Site) is unreachable; 502 when the Site answers with an error.
@@ -262,14 +266,16 @@ export interface paths {
          *       (an app service of the template has no `appServices` entry; an enabled app service depends on a data service
          *       with no `dataServices` entry, a disabled one, or one whose `protocol` is none of the dependency's
          *       `protocolName`s — orcs answered 500 for these). Site-side checks (unknown space, PSB type, artifact
-         *       registry, DSB URN or plan) come back from the Site as 400 too.
+         *       registry, DSB URN or plan) come back from the Site as 400 too; the instance is then withdrawn, so its name
+         *       stays free.
          *     - 409: an instance with this name exists on any Site (names are unique across the Hub).
          *
          *     Then the Hub records the instance (`deploymentType` = `purpose`, state `deploying`) and a `deploy` operation,
          *     and sends `POST {siteUrl}/site/commands/deploy-application`. If the Site cannot be reached the answer is 503
          *     (Site answered 5xx: 502), the instance state becomes `error` and the operation `failed`. The rest is
          *     asynchronous: the operation polls `GET {siteUrl}/site/app-instance/{id}` until `running` (state `running`,
-         *     `webEntryPointURL` set), a failure state (`error`) or the 30-minute cap (`unknown`). If the Hub restarts, the
+         *     `webEntryPointURL` set), a failure state (`error`) or the 30-minute cap (`unknown`; also `unknown` when the
+         *     Site stays unreachable longer than a configurable threshold, default 5 minutes). If the Hub restarts, the
          *     operation resumes (re-sending the command if it was not acknowledged; a Site 409 for the same id counts as
          *     accepted).
          *
@@ -1246,7 +1252,8 @@ export interface components {
             state: components["schemas"]["AppInstanceState"];
             /**
              * @description Public URL of the application once `running`: the Site's `entryPointURL` with `{siteURL}` replaced by
-             *     the Site's `publicDns`, plus `/` and the entry point service's `entryPointURL` (no double `//`).
+             *     the Site's `publicDns` (its host name when `publicDns` is a URL, as the fallback to the Site URL is),
+             *     plus `/` and the entry point service's `entryPointURL` (no double `//`).
              */
             webEntryPointURL: string | null;
             /** @description Why the state is what it is (e.g. the Site's error message); orcs always sent null. */
@@ -1259,7 +1266,8 @@ export interface components {
         };
         /**
          * @description Hub-level instance state: `deploying` (recorded, Site working), `running`, `error` (Site reported a failure or
-         *     the command failed), `unknown` (no verdict within the 30-minute cap), `stopping` (stop accepted; extension —
+         *     the command failed), `unknown` (no verdict within the 30-minute cap, or the
+         *     Site unreachable longer than the Hub's threshold; a later answer of the Site moves it on), `stopping` (stop accepted; extension —
          *     orcs never wrote it), `stopped`.
          * @enum {string}
          */
