@@ -9,7 +9,10 @@ export interface Answer { status: number; headers: IncomingHttpHeaders; body: Bu
 /** One HTTP request over a real socket; `body` may be a Buffer or a stream. */
 export function send(method: string, url: string, opts: { body?: Buffer | Readable | string; headers?: Record<string, string> } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: opts.headers });
+    // The path goes out exactly as written (a WHATWG URL would resolve `%2E%2E` segments before sending).
+    const m = /^http:\/\/([^/:]+):(\d+)(\/.*)$/.exec(url);
+    if (!m) throw new Error(`not an http URL with a port and path: ${url}`);
+    const req = http.request({ host: m[1], port: Number(m[2]), path: m[3], method, headers: opts.headers });
     req.on('error', reject);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];

@@ -269,8 +269,9 @@ describe('crb-fs router', () => {
   });
 });
 
-function binary(res: NodeJS.ReadableStream & { setEncoding(e: string | null): void }, cb: (err: Error | null, body: Buffer) => void) {
+function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
+  const stream = res as unknown as NodeJS.ReadableStream;
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 }

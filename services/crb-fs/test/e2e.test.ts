@@ -1,0 +1,193 @@
+// crb-fs as real child processes over real HTTP: streaming, crash safety (client gone, SIGKILL mid-upload),
+// persistence across restarts, the same-copy race, traversal attempts and CRB-to-CRB transfer.
+import { existsSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { startService, type StartedService } from '@ocopea/testing';
+import { bytes, eventually, filesIn, json, send, sha256, upload } from './helpers';
+
+jest.setTimeout(90_000);
+
+const started: StartedService[] = [];
+async function start(dataDir?: string, env?: Record<string, string>): Promise<StartedService> {
+  const s = await startService({ service: 'crb-fs', dataDir, env: { LOG_LEVEL: 'warn', ...env } });
+  started.push(s);
+  return s;
+}
+afterAll(async () => {
+  for (const s of started) await s.kill();
+  for (const d of new Set(started.map((s) => s.dataDir))) { rmSync(d, { recursive: true, force: true }); rmSync(`${d}.log`, { force: true }); }
+});
+
+/** Starts an upload and sends `first` bytes, keeping the request open; resolves once the CRB has them on disk. */
+async function startUpload(crb: StartedService, copyId: string, first: Buffer) {
+  const req = http.request(`${crb.url}/repositories/default/copies/${copyId}/data`, {
+    method: 'POST', headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+  });
+  const answered = new Promise<number>((resolve) => {
+    req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', () => resolve(-1));
+  });
+  req.write(first);
+  await eventually(() => filesIn(crb.dataDir, 'tmp').some((f) => f.endsWith('.part') && statSync(path.join(crb.dataDir, 'tmp', f)).size >= first.length),
+    'the first bytes on disk');
+  return { req, answered };
+}
+
+describe('crb-fs over HTTP', () => {
+  let crb: StartedService;
+  beforeAll(async () => { crb = await start(); });
+
+  it('round-trips a multi-megabyte streamed copy with matching digest headers and ranges', async () => {
+    const data = bytes(6 * 1024 * 1024 + 123, 5);
+    const chunks = function* () { for (let i = 0; i < data.length; i += 65_536) yield data.subarray(i, i + 65_536); };
+    const up = await upload(`${crb.url}/repositories/default/copies/big/data`, Readable.from(chunks()));
+    expect(up.status).toBe(200);
+    expect(up.json()).toBe(`${crb.url}/copies/big`);
+    expect(up.headers['x-ocopea-sha256']).toBe(sha256(data));
+    const down = await send('GET', `${crb.url}/copies/big/data`);
+    expect(down.status).toBe(200);
+    expect(down.body.length).toBe(data.length);
+    expect(sha256(down.body)).toBe(sha256(data));
+    expect(down.headers['x-ocopea-sha256']).toBe(sha256(data));
+    expect(down.headers['repr-digest']).toBe(`sha-256=:${Buffer.from(sha256(data), 'hex').toString('base64')}:`);
+    const from = 4 * 1024 * 1024 + 7;
+    const rest = await send('GET', `${crb.url}/copies/big/data`, { headers: { range: `bytes=${from}-` } });
+    expect(rest.status).toBe(206);
+    expect(rest.headers['content-range']).toBe(`bytes ${from}-${data.length - 1}/${data.length}`);
+    expect(Buffer.compare(rest.body, data.subarray(from))).toBe(0);
+  });
+
+  it('leaves nothing visible when the client disconnects midway, and the copy can be uploaded again', async () => {
+    const { req } = await startUpload(crb, 'cut', bytes(256 * 1024));
+    req.destroy();
+    await eventually(() => filesIn(crb.dataDir, 'tmp').length === 0 && filesIn(crb.dataDir, 'locks').length === 0, 'cleanup after the disconnect');
+    expect((await send('GET', `${crb.url}/copies/cut`)).status).toBe(404);
+    expect((await send('GET', `${crb.url}/copies/cut/data`)).status).toBe(404);
+    expect(filesIn(crb.dataDir, 'data')).not.toContain('cut');
+    expect((await upload(`${crb.url}/repositories/default/copies/cut/data`, Buffer.from('again'))).status).toBe(200);
+  });
+
+  it('lets exactly one of two uploads of the same copy win; the other gets 409', async () => {
+    const first = await startUpload(crb, 'race', bytes(64 * 1024, 2));
+    const second = await upload(`${crb.url}/repositories/default/copies/race/data`, bytes(1000, 3));
+    expect(second.status).toBe(409);
+    first.req.end(bytes(1000, 4));
+    expect(await first.answered).toBe(200);
+    // and truly at the same time: one 200, one 409, whoever wins
+    const both = await Promise.all([1, 2].map((seed) => upload(`${crb.url}/repositories/default/copies/race2/data`, bytes(300_000, seed))));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    const winner = both.find((r) => r.status === 200)!;
+    expect((await send('GET', `${crb.url}/copies/race2/data`)).headers['x-ocopea-sha256']).toBe(winner.headers['x-ocopea-sha256']);
+  });
+
+  it('uploads different copies in parallel', async () => {
+    const a = await startUpload(crb, 'par-a', bytes(64 * 1024, 7));
+    const b = await upload(`${crb.url}/repositories/default/copies/par-b/data`, bytes(10_000, 8));
+    expect(b.status).toBe(200); // did not wait for par-a
+    a.req.end();
+    expect(await a.answered).toBe(200);
+  });
+
+  it('rejects traversal ids with 400 and never writes outside the data root', async () => {
+    const outside = path.join(path.dirname(crb.dataDir), `evil-${process.pid}`);
+    for (const id of [`..%2F..%2F${path.basename(outside)}`, 'a..b', '%2E%2E', 'a%5Cb', 'a%00b', 'x'.repeat(300)]) {
+      const res = await upload(`${crb.url}/repositories/default/copies/${id}/data`, Buffer.from('evil'));
+      expect(res.status).toBe(400);
+      expect((await json('POST', `${crb.url}/copies/${id}`, {})).status).toBe(400);
+      expect((await json('PUT', `${crb.url}/repositories/${id}`, {})).status).toBe(400);
+      expect((await send('GET', `${crb.url}/copies/${id}/data`)).status).toBe(400);
+    }
+    expect(existsSync(outside)).toBe(false);
+    expect(filesIn(crb.dataDir, 'data').some((f) => f.includes('evil') || f.includes('..'))).toBe(false);
+  });
+
+  it('uses OCOPEA_PUBLIC_URL for the URLs it answers when set', async () => {
+    const pub = await start(undefined, { OCOPEA_PUBLIC_URL: 'http://crb.public:8082/crb' });
+    const res = await upload(`${pub.url}/repositories/default/copies/p1/data`, Buffer.from('x'));
+    expect(res.json()).toBe('http://crb.public:8082/crb/copies/p1');
+    await pub.stop();
+  });
+});
+
+describe('crb-fs crash safety and persistence', () => {
+  it('keeps repositories and metadata across a restart', async () => {
+    const a = await start();
+    expect((await json('POST', `${a.url}/repositories/archive`, { name: 'Archive' })).status).toBe(201);
+    expect((await json('POST', `${a.url}/copies/kept`, { repoId: 'archive', facility: 'pg_dump', copyTimeStamp: '2024-11-14T22:13:20.000Z' })).status).toBe(201);
+    expect((await upload(`${a.url}/repositories/archive/copies/kept/data`, bytes(5000))).status).toBe(200);
+    expect((await json('POST', `${a.url}/copies/meta-only`, {})).status).toBe(201);
+    const before = (await send('GET', `${a.url}/copies/kept`)).json();
+    expect(await a.stop()).toBe(0);
+    const b = await start(a.dataDir);
+    expect((await send('GET', `${b.url}/repositories/archive`)).json()).toMatchObject({ id: 'archive', name: 'Archive' });
+    expect((await send('GET', `${b.url}/copies/kept`)).json()).toEqual(before);
+    expect((await send('GET', `${b.url}/copies/meta-only`)).status).toBe(200);
+    const data = await send('GET', `${b.url}/copies/kept/data`);
+    expect(sha256(data.body)).toBe(sha256(bytes(5000)));
+    expect((await send('GET', `${b.url}/repositories/archive/stats`)).json()).toMatchObject({ numberOfCopiesStored: 1, usedCapacityInBytes: 5000 });
+    await b.stop();
+  });
+
+  it('shows no copy and leaves no temporary file after a SIGKILL mid-upload and a restart', async () => {
+    const a = await start();
+    const { req } = await startUpload(a, 'killed', bytes(512 * 1024));
+    expect(filesIn(a.dataDir, 'locks')).toEqual(['killed.lock']);
+    await a.kill();
+    req.destroy();
+    const b = await start(a.dataDir);
+    expect(filesIn(b.dataDir, 'tmp')).toEqual([]);
+    expect(filesIn(b.dataDir, 'locks')).toEqual([]);
+    expect(filesIn(b.dataDir, 'data')).toEqual([]);
+    expect((await send('GET', `${b.url}/copies/killed`)).status).toBe(404);
+    expect((await send('GET', `${b.url}/copies/killed/data`)).status).toBe(404);
+    expect((await send('GET', `${b.url}/copies`)).status).toBe(204);
+    expect((await upload(`${b.url}/repositories/default/copies/killed/data`, Buffer.from('retry'))).status).toBe(200);
+    await b.stop();
+  });
+});
+
+describe('crb-fs transfer between two CRBs', () => {
+  let a: StartedService;
+  let b: StartedService;
+  beforeAll(async () => { [a, b] = await Promise.all([start(), start()]); });
+
+  it('pushes a copy with its metadata; the target verifies the digest', async () => {
+    const data = bytes(3 * 1024 * 1024 + 5, 11);
+    expect((await json('POST', `${a.url}/copies/img1`, { facility: 'pg_dump', copyAdditionalInfo: { plan: 'gold' }, copyTimeStamp: '2024-11-14T22:13:20.000Z' })).status).toBe(201);
+    expect((await upload(`${a.url}/repositories/default/copies/img1/data`, data)).status).toBe(200);
+    const res = await json('POST', `${a.url}/copies/img1/transfer`, { targetUrl: b.url });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ copyId: 'img1', targetUrl: b.url, targetRepoId: 'default', targetCopyId: 'img1', size: data.length, sha256: sha256(data) });
+    const there = await send('GET', `${b.url}/copies/img1/data`);
+    expect(sha256(there.body)).toBe(sha256(data));
+    expect(there.headers['x-ocopea-sha256']).toBe(sha256(data));
+    expect((await send('GET', `${b.url}/copies/img1`)).json()).toMatchObject({
+      copyId: 'img1', repoId: 'default', facility: 'pg_dump', copyDataURL: `${b.url}/copies/img1/data`,
+      copyAdditionalInfo: { plan: 'gold', size: String(data.length), sha256: sha256(data) },
+    });
+    // again: the target already holds the data
+    expect((await json('POST', `${a.url}/copies/img1/transfer`, { targetUrl: b.url })).status).toBe(409);
+  });
+
+  it('honours targetRepoId and targetCopyId, tolerating metadata left by an earlier attempt', async () => {
+    await json('POST', `${b.url}/repositories/saved`, {});
+    await json('POST', `${b.url}/copies/renamed`, { repoId: 'saved' }); // an earlier attempt's metadata
+    expect((await upload(`${a.url}/repositories/default/copies/img2/data`, bytes(70_000, 12))).status).toBe(200);
+    const res = await json('POST', `${a.url}/copies/img2/transfer`, { targetUrl: `${b.url}/`, targetRepoId: 'saved', targetCopyId: 'renamed' });
+    expect(res.status).toBe(200);
+    expect(res.json()).toMatchObject({ targetRepoId: 'saved', targetCopyId: 'renamed', size: 70_000 });
+    expect((await send('GET', `${b.url}/copies?repoIdInQuery=saved`)).json()).toEqual([{ copyId: 'renamed', copyURL: `${b.url}/copies/renamed` }]);
+  });
+
+  it('answers 502 when the target refuses (unknown repository) and leaves no data there', async () => {
+    expect((await upload(`${a.url}/repositories/default/copies/img3/data`, bytes(1000, 13))).status).toBe(200);
+    const res = await json('POST', `${a.url}/copies/img3/transfer`, { targetUrl: b.url, targetRepoId: 'nowhere' });
+    expect(res.status).toBe(502);
+    expect((res.json() as { message: string }).message).toMatch(/404/);
+    expect((await send('GET', `${b.url}/copies/img3/data`)).status).toBe(404);
+    expect((await json('POST', `${a.url}/copies/ghost/transfer`, { targetUrl: b.url })).status).toBe(404);
+    expect((await json('POST', `${a.url}/copies/img3/transfer`, { targetUrl: 'ftp://x/crb' })).status).toBe(400);
+  });
+});
