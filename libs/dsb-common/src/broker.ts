@@ -1,0 +1,304 @@
+import type { Readable } from 'node:stream';
+import { BadRequestError, ConflictError, NotFoundError, OcopeaError } from '@ocopea/errors';
+import { checkCopyProtocol, COPY_PROTOCOL, COPY_PROTOCOL_VERSION, crbLocation } from './copy-protocol';
+import { downloadCopy, uploadCopy } from './crb-stream';
+import type { InstanceRecord, InstanceRegistry, InstanceState } from './instance-registry';
+
+/** A plan as a backend offers it (`copyProtocols` are added by the broker: always shpanRest 1.0). */
+export interface PlanInfo {
+  id: string;
+  name: string;
+  description?: string;
+  price?: string;
+  protocols: { protocol: string; version?: string | null; properties?: Record<string, string> }[];
+  dsbSettings?: Record<string, string>;
+}
+
+export interface BrokerInfo {
+  name: string;
+  type: string;
+  description: string;
+  plans: PlanInfo[];
+}
+
+/** What a client sees of an instance besides id and state. */
+export interface InstanceView {
+  binding?: Record<string, string>;
+  bindingPorts?: { protocol: string; destination: string; port: number }[];
+  storageType: string;
+  size?: number;
+}
+
+/** A running dump: its bytes and whether its producer succeeded. */
+export interface DumpStream {
+  stream: Readable;
+  /** Resolves when the producer finished successfully (e.g. pg_dump exited 0); rejects otherwise. */
+  succeeded: Promise<void>;
+  /** Stops the producer (the copy failed elsewhere). */
+  kill(): void;
+}
+
+/** The part of a DSB that knows its kind of data service; `E` is what it keeps per instance. */
+export interface DsbBackend<E> {
+  /** Sent to the CRB as the `dsb` hint header. */
+  readonly name: string;
+  /** Sent to the CRB as the `facility` hint header (e.g. `pg_dump`). */
+  readonly facility: string;
+  info(): Promise<BrokerInfo>;
+  icon?(): { contentType: 'image/svg+xml' | 'image/png'; body: Buffer } | undefined;
+  /** Validates the settings for `plan` and derives the backend's own data (names, generated secrets). Throws 400. */
+  prepare(instanceId: string, plan: PlanInfo, settings: Record<string, string>): E;
+  /** Throws a 503 (`UnavailableError`) when the backing server cannot be reached. */
+  ping(): Promise<void>;
+  /**
+   * Creates the instance; with `openCopy`, loads the copy into it (call `openCopy` once the target exists; the stream
+   * errors at its end when the bytes are corrupt). Must be safe to run again after an interrupted attempt.
+   */
+  create(rec: InstanceRecord<E>, openCopy: (() => Promise<Readable>) | undefined, signal: AbortSignal): Promise<void>;
+  /** Throws away the data of a failed or interrupted create so nothing half-loaded looks healthy (idempotent). */
+  discard(rec: InstanceRecord<E>): Promise<void>;
+  /** Removes the instance and its data (idempotent). */
+  remove(rec: InstanceRecord<E>): Promise<void>;
+  describe(rec: InstanceRecord<E>): Promise<InstanceView>;
+  /** Starts dumping a RUNNING instance. */
+  dump(rec: InstanceRecord<E>): DumpStream;
+}
+
+export interface CreateRequest {
+  instanceId: string;
+  namespaces?: string[] | null;
+  instanceSettings: Record<string, string>;
+  restoreInfo?: {
+    copyId?: string;
+    copyRepoProtocol?: string;
+    copyRepoProtocolVersion?: string | null;
+    copyRepoCredentials?: Record<string, string> | null;
+    copyType?: string | null;
+  } | null;
+}
+
+export interface CopyRequest {
+  copyId: string;
+  copyRepoProtocol?: string | null;
+  copyRepoProtocolVersion?: string | null;
+  copyRepoCredentials?: Record<string, string> | null;
+  copyType?: string | null;
+  copyTime?: number | null;
+}
+
+export interface InstanceDetails extends InstanceView {
+  instanceId: string;
+  state: InstanceState;
+  stateMessage: string | null;
+}
+
+export interface CopyOutcome {
+  status: 0;
+  statusMessage: string;
+  copyId: string;
+  size: number;
+  checksum: string;
+}
+
+interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+const quietLog: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * The DSB contract on top of a backend: validation, the CREATING → RUNNING | ERROR lifecycle run in the
+ * background, removal, synchronous copies streamed to the CRB, and recovery after a restart (instances left
+ * CREATING are created again from scratch, instances left REMOVING are removed).
+ */
+export class DsbBroker<E> {
+  private readonly tasks = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  private readonly copies = new Set<AbortController>();
+  private closed = false;
+
+  constructor(readonly backend: DsbBackend<E>, readonly registry: InstanceRegistry<E>, private readonly log: Logger = quietLog) {}
+
+  /** Resumes what a previous process left half done. Call once before serving. */
+  recover(): void {
+    for (const rec of this.registry.list()) {
+      if (rec.state === 'CREATING') {
+        this.log.warn({ instanceId: rec.instanceId }, 'instance was CREATING when the broker stopped: creating it again');
+        this.runCreate(rec, true);
+      } else if (rec.state === 'REMOVING') {
+        this.log.warn({ instanceId: rec.instanceId }, 'instance was REMOVING when the broker stopped: removing it again');
+        this.runRemove(rec);
+      }
+    }
+  }
+
+  async info() {
+    const i = await this.backend.info();
+    return {
+      ...i,
+      plans: i.plans.map((p) => ({ ...p, dsbSettings: p.dsbSettings ?? {}, copyProtocols: [{ copyProtocol: COPY_PROTOCOL, copyProtocolVersion: COPY_PROTOCOL_VERSION }] })),
+    };
+  }
+
+  async create(req: CreateRequest): Promise<{ instanceId: string }> {
+    if (this.closed) throw new OcopeaError(503, 'unavailable', 'the broker is shutting down');
+    const { plans } = await this.backend.info();
+    const settings = { ...(req.instanceSettings ?? {}) };
+    const planId = settings.plan;
+    const plan = planId === undefined || planId === '' ? plans[0] : plans.find((p) => p.id === planId);
+    if (!plan) throw new BadRequestError(`unknown plan '${planId}'; plans: ${plans.map((p) => p.id).join(', ')}`);
+    let restore: InstanceRecord<E>['restore'] = null;
+    if (req.restoreInfo) {
+      const r = req.restoreInfo;
+      if (!r.copyId) throw new BadRequestError('restoreInfo.copyId is required');
+      checkCopyProtocol(r.copyRepoProtocol, r.copyRepoProtocolVersion);
+      const crb = crbLocation(r.copyRepoCredentials);
+      restore = { copyId: r.copyId, url: crb.url, repoId: crb.repoId, copyType: r.copyType ?? null };
+    }
+    const extra = this.backend.prepare(req.instanceId, plan, settings);
+    if (this.registry.get(req.instanceId)) throw new ConflictError(`service instance '${req.instanceId}' already exists`);
+    await this.backend.ping();
+    if (this.registry.get(req.instanceId)) throw new ConflictError(`service instance '${req.instanceId}' already exists`);
+    const rec: InstanceRecord<E> = {
+      instanceId: req.instanceId, plan: plan.id, settings, namespaces: req.namespaces ?? null,
+      state: 'CREATING', stateMessage: null, createdAt: Date.now(), restore, extra,
+    };
+    await this.registry.put(rec);
+    this.runCreate(rec, false);
+    return { instanceId: rec.instanceId };
+  }
+
+  list(): { instanceId: string }[] {
+    return this.registry.list().map((r) => ({ instanceId: r.instanceId }));
+  }
+
+  async get(id: string): Promise<InstanceDetails> {
+    const rec = this.require(id);
+    let view: InstanceView = { storageType: '' };
+    try {
+      view = await this.backend.describe(rec);
+    } catch (err) {
+      this.log.warn({ err, instanceId: id }, 'could not describe instance');
+    }
+    const running = rec.state === 'RUNNING';
+    return {
+      instanceId: rec.instanceId,
+      ...(running && view.binding ? { binding: view.binding } : {}),
+      ...(view.bindingPorts ? { bindingPorts: view.bindingPorts } : {}),
+      storageType: view.storageType,
+      ...(view.size !== undefined ? { size: view.size } : {}),
+      state: rec.state,
+      stateMessage: rec.stateMessage,
+    };
+  }
+
+  async delete(id: string): Promise<{ instanceId: string }> {
+    const rec = this.require(id);
+    if (rec.state === 'REMOVING') return { instanceId: id };
+    await this.backend.ping();
+    const task = this.tasks.get(id);
+    if (task) { task.abort.abort(); await task.done; }
+    const cur = this.registry.get(id);
+    if (!cur) throw new NotFoundError(`service instance '${id}' not found`);
+    if (cur.state !== 'REMOVING') {
+      const removing = await this.registry.update(id, { state: 'REMOVING', stateMessage: null });
+      this.runRemove(removing!);
+    }
+    return { instanceId: id };
+  }
+
+  async copy(id: string, req: CopyRequest): Promise<CopyOutcome> {
+    if (!req.copyId) throw new BadRequestError('copyId is required');
+    checkCopyProtocol(req.copyRepoProtocol, req.copyRepoProtocolVersion);
+    const crb = crbLocation(req.copyRepoCredentials);
+    const rec = this.require(id);
+    if (rec.state !== 'RUNNING') throw new ConflictError(`service instance '${id}' is ${rec.state}, not RUNNING`);
+    const abort = new AbortController();
+    this.copies.add(abort);
+    const dump = this.backend.dump(rec);
+    const started = Date.now();
+    try {
+      const up = await uploadCopy({
+        crb, copyId: req.copyId, source: dump.stream, sourceSucceeded: dump.succeeded, signal: abort.signal,
+        hints: { dsb: this.backend.name, copyTimestamp: req.copyTime ?? Date.now(), facility: this.backend.facility },
+      });
+      this.log.info({ instanceId: id, copyId: req.copyId, size: up.size, ms: Date.now() - started }, 'copy stored');
+      return { status: 0, statusMessage: 'copy stored', copyId: req.copyId, size: up.size, checksum: `sha256:${up.sha256}` };
+    } catch (err) {
+      dump.kill();
+      this.log.error({ err, instanceId: id, copyId: req.copyId }, 'copy failed');
+      throw err;
+    } finally {
+      this.copies.delete(abort);
+    }
+  }
+
+  /** Stops background work (interrupted creates stay CREATING and are redone by the next `recover`). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const c of this.copies) c.abort();
+    const pending = [...this.tasks.values()];
+    for (const t of pending) t.abort.abort();
+    await Promise.all(pending.map((t) => t.done));
+    await this.registry.flush();
+  }
+
+  /** Waits until no background task runs for `id` (tests). */
+  async settled(id: string): Promise<void> {
+    await this.tasks.get(id)?.done;
+  }
+
+  private require(id: string): InstanceRecord<E> {
+    const rec = this.registry.get(id);
+    if (!rec) throw new NotFoundError(`service instance '${id}' not found`);
+    return rec;
+  }
+
+  private track(id: string, work: (signal: AbortSignal) => Promise<void>): void {
+    const abort = new AbortController();
+    const done = work(abort.signal).catch((err) => this.log.error({ err, instanceId: id }, 'background task failed')).finally(() => {
+      if (this.tasks.get(id)?.done === done) this.tasks.delete(id);
+    });
+    this.tasks.set(id, { abort, done });
+  }
+
+  private runCreate(rec: InstanceRecord<E>, again: boolean): void {
+    const id = rec.instanceId;
+    this.track(id, async (signal) => {
+      try {
+        if (again) await this.backend.discard(rec);
+        const src = rec.restore;
+        const openCopy = src ? async () => (await downloadCopy({ url: src.url, copyId: src.copyId, signal })).stream : undefined;
+        await this.backend.create(rec, openCopy, signal);
+        if (signal.aborted) throw new Error('aborted');
+        await this.registry.update(id, { state: 'RUNNING', stateMessage: null });
+        this.log.info({ instanceId: id, restoredFrom: src?.copyId }, 'instance RUNNING');
+      } catch (err) {
+        if (signal.aborted) {
+          // Shutting down or being deleted: leave the state to whoever aborted us (restart redoes CREATING).
+          await this.backend.discard(rec).catch(() => undefined);
+          return;
+        }
+        const message = `${rec.restore ? `restore of copy ${rec.restore.copyId} failed` : 'creation failed'}: ${(err as Error).message}`;
+        this.log.error({ err, instanceId: id }, message);
+        await this.backend.discard(rec).catch((e) => this.log.error({ err: e, instanceId: id }, 'could not discard a failed instance'));
+        await this.registry.update(id, { state: 'ERROR', stateMessage: message });
+      }
+    });
+  }
+
+  private runRemove(rec: InstanceRecord<E>): void {
+    const id = rec.instanceId;
+    this.track(id, async () => {
+      try {
+        await this.backend.remove(rec);
+        await this.registry.delete(id);
+        this.log.info({ instanceId: id }, 'instance removed');
+      } catch (err) {
+        this.log.error({ err, instanceId: id }, 'removal failed');
+        await this.registry.update(id, { state: 'ERROR', stateMessage: `removal failed: ${(err as Error).message}` });
+      }
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { BadRequestError } from '@ocopea/errors';
+
+/** The only copy protocol our DSBs speak: HTTP octet streams to and from a CRB (see specs/crb.yaml). */
+export const COPY_PROTOCOL = 'shpanRest';
+export const COPY_PROTOCOL_VERSION = '1.0';
+export const SUPPORTED_COPY_PROTOCOLS = `${COPY_PROTOCOL} ${COPY_PROTOCOL_VERSION}`;
+
+/** Where a copy lives in a CRB: its registered URL (…/crb) and a repository id. */
+export interface CrbLocation {
+  url: string;
+  repoId: string;
+}
+
+/**
+ * Checks the copy protocol of a copy or restore request: `shpanRest` in any case, version `1.0` or absent.
+ * An absent protocol is taken as `shpanRest` (orcs clients always send it). Throws 400 naming the supported one.
+ */
+export function checkCopyProtocol(protocol: string | null | undefined, version: string | null | undefined): void {
+  const p = protocol ?? COPY_PROTOCOL;
+  const v = version ?? COPY_PROTOCOL_VERSION;
+  if (p.toLowerCase() !== COPY_PROTOCOL.toLowerCase() || v !== COPY_PROTOCOL_VERSION) {
+    throw new BadRequestError(`unsupported copy protocol '${protocol ?? ''}' ${version ?? ''}; supported: ${SUPPORTED_COPY_PROTOCOLS}`);
+  }
+}
+
+/** Reads `copyRepoCredentials` of a shpanRest request: `url` (http/https) and `repoId` are required (400). */
+export function crbLocation(creds: Record<string, string | undefined> | null | undefined): CrbLocation {
+  const url = creds?.url;
+  const repoId = creds?.repoId;
+  if (!url) throw new BadRequestError('copyRepoCredentials.url is required');
+  if (!repoId) throw new BadRequestError('copyRepoCredentials.repoId is required');
+  let parsed: URL;
+  try { parsed = new URL(url); } catch { throw new BadRequestError(`copyRepoCredentials.url '${url}' is not a URL`); }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new BadRequestError(`copyRepoCredentials.url '${url}' must be http or https`);
+  }
+  return { url: url.replace(/\/+$/, ''), repoId };
+}

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { OcopeaError } from '@ocopea/errors';
+
+/** A child process whose failure carries its stderr tail. */
+export interface Tool {
+  child: ChildProcess;
+  /** Resolves when it exited 0; rejects with a 500 naming the exit code and the end of its stderr. */
+  succeeded: Promise<void>;
+  kill(): void;
+}
+
+/** Spawns `cmd args` (never put secrets in args: pass them by env), keeping the last 4 KiB of stderr for errors. */
+export function runTool(cmd: string, args: string[], opts: SpawnOptions & { stdin?: 'pipe' | 'ignore' }): Tool {
+  const child = spawn(cmd, args, { ...opts, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString('utf8')).slice(-4096); });
+  const succeeded = new Promise<void>((resolve, reject) => {
+    child.once('error', (err) => reject(new OcopeaError(500, 'internal', `${cmd} could not start: ${err.message}`, { cause: err })));
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new OcopeaError(500, 'internal', `${cmd} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${stderr.trim() ? `: ${stderr.trim().slice(-1000)}` : ''}`));
+    });
+  });
+  succeeded.catch(() => undefined);
+  return { child, succeeded, kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); } };
+}
+
+/**
+ * Feeds `source` into a child's stdin with backpressure and reads `source` to its very end even when the child
+ * stops reading early (pg_restore may exit before the last bytes of a custom-format archive), so that a digest
+ * check on `source` always runs. Rejects when `source` errors (e.g. a digest mismatch).
+ */
+export async function feedStdin(source: Readable, tool: Tool): Promise<void> {
+  const stdin = tool.child.stdin!;
+  let open = true;
+  stdin.on('error', () => { open = false; }); // EPIPE after the child exited: keep draining the source
+  stdin.once('close', () => { open = false; });
+  try {
+    for await (const chunk of source) {
+      if (!open) continue;
+      if (!stdin.write(chunk as Buffer)) {
+        await new Promise<void>((resolve) => {
+          const done = () => { stdin.off('drain', done); stdin.off('close', done); stdin.off('error', done); resolve(); };
+          stdin.on('drain', done); stdin.on('close', done); stdin.on('error', done);
+        });
+      }
+    }
+  } finally {
+    if (open) stdin.end();
+  }
+}

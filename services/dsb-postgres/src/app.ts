@@ -1,0 +1,20 @@
+// eslint-disable-next-line no-restricted-imports -- @ocopea/dsb-common is a shared lib, not a service
+import { createDsbApp, DsbBroker, InstanceRegistry } from '@ocopea/dsb-common';
+import { createLogger, type Logger } from '@ocopea/service-kit';
+import path from 'node:path';
+import { PostgresBackend, type PgInstance, type PostgresBackendConfig } from './domain/postgres-backend';
+
+export interface DsbPostgresDeps extends PostgresBackendConfig {
+  dataDir: string;
+  logger?: Logger;
+}
+
+/** The broker over its registry (`<dataDir>/instances.json`) and the PostgreSQL backend, plus the HTTP app. */
+export function createDsbPostgresApp(deps: DsbPostgresDeps) {
+  const log = deps.logger ?? createLogger('dsb-postgres');
+  const backend = new PostgresBackend(deps);
+  const registry = InstanceRegistry.open<PgInstance>(path.join(deps.dataDir, 'instances.json'));
+  const broker = new DsbBroker(backend, registry, log);
+  const svc = createDsbApp('dsb-postgres', broker, log);
+  return { svc, broker, backend, registry };
+}

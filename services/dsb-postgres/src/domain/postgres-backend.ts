@@ -1,0 +1,185 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import path from 'node:path';
+import pg from 'pg';
+import { UnavailableError } from '@ocopea/errors';
+import { feedStdin, runTool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
+
+/** What the broker keeps per instance (in its registry file, mode 0600). */
+export interface PgInstance {
+  database: string;
+  role: string;
+  password: string;
+}
+
+export interface PostgresBackendConfig {
+  /** Superuser connection used to create databases and roles, and by pg_dump / pg_restore. */
+  adminUrl: string;
+  /** Host and port written into bindings (what applications connect to); default: the admin URL's. */
+  publicHost?: string;
+  publicPort?: number;
+  /** Folder of pg_dump / pg_restore; default: PATH. */
+  binDir?: string;
+  /** pg_dump `--compress` level 0-9 (default 0: the CRB stores bytes as they come and compression costs CPU). */
+  dumpCompression?: number;
+}
+
+export const PG_NAME_PREFIX = 'ocopea_';
+
+/**
+ * Database and role name for an instance id: `ocopea_` + the id lower-cased with anything but [a-z0-9_] turned into
+ * `_` (at most 40 characters) + `_` + 8 hex digits of the id's SHA-256, so distinct ids never collide and names stay
+ * under PostgreSQL's 63-byte limit. Always used quoted.
+ */
+export function pgNameFor(instanceId: string): string {
+  const base = instanceId.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40);
+  const h = createHash('sha256').update(instanceId).digest('hex').slice(0, 8);
+  return `${PG_NAME_PREFIX}${base}_${h}`;
+}
+
+const ident = (s: string) => pg.escapeIdentifier(s);
+const literal = (s: string) => pg.escapeLiteral(s);
+
+const ICON = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64" role="img" aria-label="PostgreSQL">
+<ellipse cx="32" cy="14" rx="22" ry="8" fill="#336791"/><path d="M10 14v36c0 4.4 9.8 8 22 8s22-3.6 22-8V14c0 4.4-9.8 8-22 8S10 18.4 10 14z" fill="#336791"/>
+<path d="M10 26c0 4.4 9.8 8 22 8s22-3.6 22-8M10 38c0 4.4 9.8 8 22 8s22-3.6 22-8" fill="none" stroke="#fff" stroke-width="2"/></svg>
+`);
+
+/** Databases with a dedicated role each, on one PostgreSQL server; copies with pg_dump -Fc, restores with pg_restore. */
+export class PostgresBackend implements DsbBackend<PgInstance> {
+  readonly name = 'dsb-postgres';
+  readonly facility = 'pg_dump';
+  private readonly pool: pg.Pool;
+  private readonly admin: URL;
+  private serverMajor: string | null = null;
+
+  constructor(private readonly cfg: PostgresBackendConfig) {
+    this.admin = new URL(cfg.adminUrl);
+    this.pool = new pg.Pool({ connectionString: cfg.adminUrl, max: 3, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
+    this.pool.on('error', () => undefined); // an idle client lost its server: the next query reports it
+  }
+
+  private get host(): string { return this.cfg.publicHost ?? (decodeURIComponent(this.admin.hostname) || '127.0.0.1'); }
+  private get port(): number { return this.cfg.publicPort ?? Number(this.admin.port || 5432); }
+  private bin(tool: string): string { return this.cfg.binDir ? path.join(this.cfg.binDir, tool) : tool; }
+
+  /** libpq environment for pg_dump / pg_restore: credentials by env, never on the command line. */
+  private toolEnv(database: string): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const k of Object.keys(env)) if (k.startsWith('PG')) delete env[k];
+    const q = this.admin.searchParams;
+    env.PGHOST = q.get('host') ?? (decodeURIComponent(this.admin.hostname) || '127.0.0.1');
+    env.PGPORT = this.admin.port || '5432';
+    env.PGUSER = decodeURIComponent(this.admin.username) || 'postgres';
+    if (this.admin.password) env.PGPASSWORD = decodeURIComponent(this.admin.password);
+    if (q.get('sslmode')) env.PGSSLMODE = q.get('sslmode')!;
+    env.PGDATABASE = database;
+    env.PGAPPNAME = 'ocopea-dsb-postgres';
+    return env;
+  }
+
+  private async query(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw new UnavailableError(`postgres server ${this.admin.hostname}:${this.admin.port || 5432} unreachable: ${(err as Error).message}`, { cause: err });
+    }
+    try { return await client.query(sql, params); } finally { client.release(); }
+  }
+
+  async ping(): Promise<void> {
+    const r = await this.query('SHOW server_version_num');
+    this.serverMajor = String(Math.floor(Number(r.rows[0].server_version_num) / 10000));
+  }
+
+  async info(): Promise<BrokerInfo> {
+    if (this.serverMajor === null) await this.ping().catch(() => undefined);
+    return {
+      name: 'postgres-dsb',
+      type: 'postgres',
+      description: 'PostgreSQL databases, each with its own role, on a shared server',
+      plans: [{
+        id: 'standard', name: 'Standard', description: 'One database and a dedicated login role on the shared server', price: 'free',
+        protocols: [{ protocol: 'postgres', version: this.serverMajor, properties: {} }],
+        dsbSettings: {},
+      }],
+    };
+  }
+
+  icon() { return { contentType: 'image/svg+xml' as const, body: ICON }; }
+
+  prepare(instanceId: string): PgInstance {
+    const name = pgNameFor(instanceId);
+    return { database: name, role: name, password: randomBytes(18).toString('base64url') };
+  }
+
+  async create(rec: InstanceRecord<PgInstance>, openCopy: (() => Promise<Readable>) | undefined, signal: AbortSignal): Promise<void> {
+    const { database, role, password } = rec.extra;
+    const roles = await this.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    await this.query(`${roles.rowCount ? 'ALTER' : 'CREATE'} ROLE ${ident(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal(password)}`);
+    const dbs = await this.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!dbs.rowCount) await this.query(`CREATE DATABASE ${ident(database)} OWNER ${ident(role)} TEMPLATE template0 ENCODING 'UTF8'`);
+    // Only its own role (and superusers) may connect.
+    await this.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
+    await this.query(`GRANT ALL ON DATABASE ${ident(database)} TO ${ident(role)}`);
+    if (!openCopy || signal.aborted) return;
+
+    const source = await openCopy();
+    // Objects are created as the instance's role (--role after connecting as admin), whatever owned them at dump time.
+    const tool = runTool(this.bin('pg_restore'), ['--no-owner', '--no-acl', '--exit-on-error', `--role=${role}`, `--dbname=${database}`], { env: this.toolEnv(database), stdin: 'pipe' });
+    const onAbort = () => { tool.kill(); source.destroy(); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const feeding = feedStdin(source, tool);
+    feeding.catch(() => undefined);
+    try {
+      await Promise.all([feeding, tool.succeeded]);
+    } catch (err) {
+      tool.kill();
+      source.destroy();
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async discard(rec: InstanceRecord<PgInstance>): Promise<void> {
+    await this.query(`DROP DATABASE IF EXISTS ${ident(rec.extra.database)} WITH (FORCE)`);
+  }
+
+  async remove(rec: InstanceRecord<PgInstance>): Promise<void> {
+    await this.query(`DROP DATABASE IF EXISTS ${ident(rec.extra.database)} WITH (FORCE)`);
+    await this.query(`DROP ROLE IF EXISTS ${ident(rec.extra.role)}`);
+  }
+
+  async describe(rec: InstanceRecord<PgInstance>): Promise<InstanceView> {
+    const { database, role, password } = rec.extra;
+    const host = this.host;
+    const port = this.port;
+    const hostInUri = host.includes(':') ? `[${host}]` : host;
+    let size: number | undefined;
+    if (rec.state === 'RUNNING') {
+      const r = await this.query('SELECT pg_database_size(datname)::text AS size FROM pg_database WHERE datname = $1', [database]);
+      if (r.rowCount) size = Number(r.rows[0].size);
+    }
+    return {
+      binding: {
+        host, port: String(port), database, username: role, password,
+        uri: `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${hostInUri}:${port}/${encodeURIComponent(database)}`,
+      },
+      bindingPorts: [{ protocol: 'tcp', destination: host, port }],
+      storageType: 'postgres',
+      ...(size !== undefined ? { size } : {}),
+    };
+  }
+
+  dump(rec: InstanceRecord<PgInstance>): DumpStream {
+    const level = this.cfg.dumpCompression ?? 0;
+    const tool = runTool(this.bin('pg_dump'), ['--format=custom', `--compress=${level}`], { env: this.toolEnv(rec.extra.database) });
+    return { stream: tool.child.stdout!, succeeded: tool.succeeded, kill: tool.kill };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

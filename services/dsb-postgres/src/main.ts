@@ -1,0 +1,31 @@
+import { runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
+import { createDsbPostgresApp } from './app';
+
+// Environment:
+//   DSB_POSTGRES_ADMIN_URL    superuser URL of the managed server (default postgres://postgres@127.0.0.1:5432/postgres)
+//   DSB_POSTGRES_PUBLIC_HOST  host written into bindings (default: the admin URL's host)
+//   DSB_POSTGRES_PUBLIC_PORT  port written into bindings (default: the admin URL's port)
+//   DSB_POSTGRES_BIN_DIR      folder of pg_dump / pg_restore (default: PATH)
+//   DSB_POSTGRES_DUMP_COMPRESSION  pg_dump --compress level 0-9 (default 0)
+//   OCOPEA_DATA_DIR           where instances.json (the instance registry) lives; PORT (default 8083)
+const env = process.env;
+const int = (name: string, raw: string | undefined, min: number, max: number): number | undefined => {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ${min}..${max}, got '${raw}'`);
+  return n;
+};
+
+const { svc, broker, backend } = createDsbPostgresApp({
+  dataDir: serviceDataDir('dsb-postgres'),
+  adminUrl: env.DSB_POSTGRES_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  publicHost: env.DSB_POSTGRES_PUBLIC_HOST || undefined,
+  publicPort: int('DSB_POSTGRES_PUBLIC_PORT', env.DSB_POSTGRES_PUBLIC_PORT, 1, 65535),
+  binDir: env.DSB_POSTGRES_BIN_DIR || undefined,
+  dumpCompression: int('DSB_POSTGRES_DUMP_COMPRESSION', env.DSB_POSTGRES_DUMP_COMPRESSION, 0, 9),
+});
+broker.recover();
+void runService(svc, {
+  port: servicePort(8083),
+  onClose: async () => { await broker.close(); await backend.close(); },
+});

@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { createDsbPostgresApp } from '../src/app';
+import { pgNameFor } from '../src/domain/postgres-backend';
+
+describe('dsb-postgres app', () => {
+  const { svc, backend } = createDsbPostgresApp({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'dsb-pg-app-')), adminUrl: 'postgres://postgres@127.0.0.1:1/postgres' });
+  afterAll(() => backend.close());
+
+  it('implements every operation of specs/dsb.yaml', () => {
+    expect(svc.unhandledOperations()).toEqual([]);
+  });
+
+  it('answers 503 when the PostgreSQL server is unreachable, and creates nothing', async () => {
+    const r = await request(svc.app).post('/dsb/service_instances').send({ instanceId: 'db1', instanceSettings: {} });
+    expect(r.status).toBe(503);
+    expect(r.body).toMatchObject({ code: 503, reason: 'unavailable' });
+    expect((await request(svc.app).get('/dsb/service_instances')).body).toEqual([]);
+  });
+
+  it('derives safe, distinct, short names from instance ids', () => {
+    expect(pgNameFor('Orders-DB.1')).toMatch(/^ocopea_orders_db_1_[0-9a-f]{8}$/);
+    expect(pgNameFor('a-b')).not.toBe(pgNameFor('a_b'));
+    expect(pgNameFor('x'.repeat(128)).length).toBeLessThanOrEqual(63);
+  });
+});
