@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UpstreamError } from '@ocopea/errors';
-import type { Brokers, CrbMetadata, CrbPort, DsbCopyRequest, DsbCreateRequest, DsbInstance, DsbPort, PsbManifest, PsbPort } from '../src/brokers/ports';
+import { NotABrokerError, type Brokers, CrbMetadata, CrbPort, DsbCopyRequest, DsbCreateRequest, DsbInstance, DsbPort, PsbManifest, PsbPort } from '../src/brokers/ports';
 import type { CopyProtocol, DsbPlan } from '../src/domain/types';
 
 const notFound = (url: string) => new UpstreamError(url, `${url} answered 404`, { upstreamStatus: 404 });
@@ -19,8 +19,9 @@ export class FakeDsb implements DsbPort {
   plans: DsbPlan[] = [{ id: 'standard', name: 'Standard', description: null, price: null, protocols: [{ name: 'postgres', version: '16', properties: {} }], copyProtocols: [{ protocol: 'shpanRest', version: '1.0' }], dsbSettings: { tier: 'std' } }];
   constructor(readonly url: string, readonly type = 'postgres', private readonly crbs?: Map<string, FakeCrb>) {}
 
+  notABroker = false;
   private check() { if (this.down) throw unreachable(this.url); }
-  async info() { this.check(); return { name: `${this.type}-dsb`, type: this.type, description: 'fake', plans: this.plans }; }
+  async info() { this.check(); if (this.notABroker) throw new NotABrokerError(`${this.url}/ did not answer a DSB info document`); return { name: `${this.type}-dsb`, type: this.type, description: 'fake', plans: this.plans }; }
   async listInstances() { this.check(); return [...this.instances.keys()]; }
   async getInstance(id: string) {
     this.check();

@@ -58,6 +58,7 @@ export class SiteService {
   // ----------------------------------------------------------------------------------------------- brokers
   async registerDsb(urn: string, url: string): Promise<DsbRecord> {
     requireText({ dsbUrn: urn, dsbUrl: url });
+    url = trimUrl(url);
     const info = await brokerCall(`DSB at ${url}`, () => this.brokers.dsb(url).info());
     const rec: DsbRecord = { urn, url: trimUrl(url), name: info.name, type: info.type, description: info.description, plans: info.plans };
     await this.store.upsertDsb(rec);
@@ -66,12 +67,14 @@ export class SiteService {
 
   async registerPsb(urn: string, url: string): Promise<void> {
     requireText({ psbUrn: urn, psbUrl: url });
+    url = trimUrl(url);
     const info = await brokerCall(`PSB at ${url}`, () => this.brokers.psb(url).info());
     await this.store.upsertPsb({ urn, url: trimUrl(url), name: info.name, type: info.type, version: info.version, description: info.description, appServiceIdMaxLength: info.appServiceIdMaxLength });
   }
 
   async registerCrb(urn: string, url: string): Promise<void> {
     requireText({ crbUrn: urn, crbUrl: url });
+    url = trimUrl(url);
     const info = await brokerCall(`CRB at ${url}`, () => this.brokers.crb(url).info());
     await this.store.upsertCrb({ urn, url: trimUrl(url), name: info.name, type: info.repoType, version: info.version });
   }
