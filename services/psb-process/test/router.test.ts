@@ -20,6 +20,14 @@ describe('psb-process router (in process, responses validated against specs/psb.
 
   const manifest = (over: Record<string, unknown> = {}) => ({ appServiceId: 'a1', space: 'default', imageName: 'notes-app', ...over });
 
+  it('refuses a second PSB on the same data dir', () => {
+    const twin = new ProcessSupervisor({
+      dataDir, artifactsDir: '/nonexistent', spaces: ['default'], idMaxLength: 20, publicHost: '127.0.0.1', startTimeoutMs: 1000,
+      stopTimeoutMs: 1000, monitorIntervalMs: 200, inheritEnv: [], hostEnv: {}, log: quiet,
+    });
+    expect(() => twin.start()).toThrow(/in use by another psb-process \(pid \d+\)/);
+  });
+
   it('implements every operation of the spec', () => {
     expect(svc.unhandledOperations()).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '@ocopea/errors';
 import { appServiceEnvironment, type ServiceBindings } from '@ocopea/psb-common';
@@ -59,6 +59,7 @@ export class ProcessSupervisor {
   private readonly reserved = new Set<string>();
   private readonly registry: JsonRegistry;
   private timer?: NodeJS.Timeout;
+  private lockFile?: string;
   private ticking = false;
 
   constructor(private readonly o: SupervisorOptions) {
@@ -68,6 +69,7 @@ export class ProcessSupervisor {
 
   /** Loads the registry, re-adopts live children, marks the dead ones `stopped`, starts the monitor. */
   start(): void {
+    this.lock();
     for (const r of this.registry.load()) {
       const k = key(r.space, r.appServiceId);
       if (r.status === 'starting' || r.status === 'running') {
@@ -187,6 +189,28 @@ export class ProcessSupervisor {
       }));
     }
     this.persist();
+    if (this.lockFile) rmSync(this.lockFile, { force: true });
+  }
+
+  /** One PSB per data dir: two would both manage (and kill) the same children. A dead holder's lock is taken over. */
+  private lock(): void {
+    const file = path.join(this.o.dataDir, 'psb.lock');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(file, JSON.stringify({ pid: process.pid, startTime: identify(process.pid).startTime }), { flag: 'wx' });
+        this.lockFile = file;
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      let holder: { pid?: number; startTime?: string } = {};
+      try { holder = JSON.parse(readFileSync(file, 'utf8')) as typeof holder; } catch { /* torn write: stale */ }
+      if (holder.pid && isSameProcessAlive(holder.pid, { startTime: holder.startTime })) {
+        throw new Error(`data dir ${this.o.dataDir} is in use by another psb-process (pid ${holder.pid}); give each PSB its own OCOPEA_DATA_DIR`);
+      }
+      rmSync(file, { force: true });
+    }
+    throw new Error(`cannot lock data dir ${this.o.dataDir}`);
   }
 
   private isAlive(k: string, r: AppServiceRecord): boolean {
