@@ -11,7 +11,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/services/*', '@ocopea/site', '@ocopea/hub', '@ocopea/crb-*', '@ocopea/dsb-*', '@ocopea/psb-*'], message: 'services talk over HTTP through @ocopea/api clients, never by import' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/services/*', '@ocopea/site', '@ocopea/hub', '@ocopea/crb-fs', '@ocopea/dsb-postgres', '@ocopea/dsb-fs', '@ocopea/psb-process', '@ocopea/psb-k8s'], message: 'services talk over HTTP through @ocopea/api clients, never by import' }] }],
     },
   },
   {
