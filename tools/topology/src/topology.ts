@@ -81,7 +81,8 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
       const crb = await start('crb-fs', name, PORTS.crb + off);
       const dsbFs = await start('dsb-fs', name, PORTS.dsbFs + off);
       const dsbPg = postgres ? await start('dsb-postgres', name, PORTS.dsbPostgres + off, { DSB_POSTGRES_ADMIN_URL: adminUrl, DSB_POSTGRES_DB_PREFIX: `ocopea_${name.replace(/\W/g, '_')}_` }) : undefined;
-      const psb = await start('psb-process', name, PORTS.psb + off);
+      // Ctrl-C must stop the apps too: psb-process leaves children running on exit unless told otherwise.
+      const psb = await start('psb-process', name, PORTS.psb + off, { PSB_PROCESS_STOP_CHILDREN_ON_EXIT: '1' });
       const site = await start('site', name, PORTS.site + off, { OCOPEA_SITE_NAME: name, OCOPEA_SITE_LOCATION: JSON.stringify({ name, latitude: 0, longitude: i, properties: {} }) });
       const sc = siteClient(site.url);
       await sc.post('/site/commands/register-crb', { body: { crbUrn: URNS.crb, crbUrl: crb.url } });
