@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- @ocopea/dsb-common is a shared lib, not a service
 import { createDsbApp, DsbBroker, InstanceRegistry } from '@ocopea/dsb-common';
 import { createLogger, type Logger } from '@ocopea/service-kit';
 import path from 'node:path';

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { requireTestPostgres, TEST_PG_URL } from '@ocopea/sql-store';
 import { startService, type StartedService } from '@ocopea/testing';
-// eslint-disable-next-line no-restricted-imports -- a lib's test support, not a service
 import { startFakeCrb, type FakeCrb } from '@ocopea/dsb-common/test-support/fake-crb';
 
 jest.setTimeout(90_000);

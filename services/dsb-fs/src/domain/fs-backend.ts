@@ -1,0 +1,142 @@
+import { constants } from 'node:fs';
+import { access, lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-fs';
+import { BadRequestError, OcopeaError, UnavailableError } from '@ocopea/errors';
+import type { BrokerInfo, DsbBackend, DumpStream, InstanceRecord, InstanceView } from '@ocopea/dsb-common';
+
+/** What the broker keeps per instance. */
+export interface FsInstance {
+  /** Absolute path of the volume directory (`<root>/volumes/<instanceId>`). */
+  dir: string;
+}
+
+/**
+ * The data protocol a template depends on to get a dsb-fs volume: `fs` version `1`, binding `{path}` (an absolute
+ * directory path on the broker's host, which the PSB's app services share).
+ */
+export const FS_PROTOCOL = { protocol: 'fs', version: '1' } as const;
+
+const ICON = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64" role="img" aria-label="Volume">
+<path d="M6 16a4 4 0 0 1 4-4h14l6 6h24a4 4 0 0 1 4 4v28a4 4 0 0 1-4 4H10a4 4 0 0 1-4-4z" fill="#e0a526"/>
+<path d="M6 24h52v26a4 4 0 0 1-4 4H10a4 4 0 0 1-4-4z" fill="#f2c14e"/></svg>
+`);
+
+/** A tar entry name that would leave the extraction root (absolute, or with a `..` segment). */
+export function unsafeEntryName(name: string): boolean {
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return true;
+  return name.split(/[\\/]+/).includes('..');
+}
+
+async function treeSize(p: string): Promise<number> {
+  const st = await lstat(p);
+  if (!st.isDirectory()) return st.size;
+  let total = 0;
+  for (const e of await readdir(p)) total += await treeSize(path.join(p, e));
+  return total;
+}
+
+/**
+ * Volumes as directories under `<root>/volumes`. Copies are tar streams of the directory (tar-fs: symlinks kept as
+ * symlinks, no owner changes on extract). A restore extracts into a fresh temp dir under `<root>/tmp` (same
+ * filesystem) and renames it into place only once the whole copy was extracted and its digest matched, so a failed
+ * restore never leaves a volume that looks healthy.
+ */
+export class FsBackend implements DsbBackend<FsInstance> {
+  readonly name = 'dsb-fs';
+  readonly facility = 'tar';
+  readonly volumes: string;
+  private readonly tmp: string;
+
+  constructor(readonly root: string) {
+    this.volumes = path.join(root, 'volumes');
+    this.tmp = path.join(root, 'tmp');
+  }
+
+  async info(): Promise<BrokerInfo> {
+    return {
+      name: 'fs-dsb',
+      type: 'fs',
+      description: 'Directories on the broker host (embedded volumes); binding {path}',
+      plans: [{
+        id: 'standard', name: 'Standard', description: 'One directory on the broker host', price: 'free',
+        protocols: [{ ...FS_PROTOCOL, properties: {} }], dsbSettings: {},
+      }],
+    };
+  }
+
+  icon() { return { contentType: 'image/svg+xml' as const, body: ICON }; }
+
+  prepare(instanceId: string): FsInstance {
+    // The spec's pattern already forbids separators; this is the last line of defence.
+    if (instanceId === '.' || instanceId === '..' || path.basename(instanceId) !== instanceId) {
+      throw new BadRequestError(`instanceId '${instanceId}' cannot name a directory`);
+    }
+    return { dir: path.join(this.volumes, instanceId) };
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await mkdir(this.volumes, { recursive: true });
+      await mkdir(this.tmp, { recursive: true });
+      await access(this.volumes, constants.W_OK);
+    } catch (err) {
+      throw new UnavailableError(`volume root ${this.volumes} is not writable: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async create(rec: InstanceRecord<FsInstance>, openCopy: (() => Promise<Readable>) | undefined, signal: AbortSignal): Promise<void> {
+    const { dir } = rec.extra;
+    if (!openCopy) {
+      await mkdir(dir, { recursive: true });
+      return;
+    }
+    await mkdir(this.tmp, { recursive: true });
+    const staging = await mkdtemp(path.join(this.tmp, `${rec.instanceId}-`));
+    try {
+      const source = await openCopy();
+      let unsafe: string | undefined;
+      const extract = tar.extract(staging, {
+        chown: false,
+        strict: true, // devices, fifos, ... are errors
+        ignore: (_name, header) => {
+          if (header && unsafeEntryName(header.name)) { unsafe ??= header.name; return true; }
+          return false;
+        },
+      });
+      await pipeline(source, extract, { signal });
+      if (unsafe !== undefined) throw new Error(`the copy holds an entry outside the volume: '${unsafe}'`);
+      await rm(dir, { recursive: true, force: true }); // leftovers of an interrupted attempt
+      await rename(staging, dir);
+    } catch (err) {
+      await rm(staging, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  async discard(rec: InstanceRecord<FsInstance>): Promise<void> {
+    await rm(rec.extra.dir, { recursive: true, force: true });
+  }
+
+  async remove(rec: InstanceRecord<FsInstance>): Promise<void> {
+    await rm(rec.extra.dir, { recursive: true, force: true });
+  }
+
+  async describe(rec: InstanceRecord<FsInstance>): Promise<InstanceView> {
+    let size: number | undefined;
+    if (rec.state === 'RUNNING') size = await treeSize(rec.extra.dir).catch(() => undefined);
+    return { binding: { path: rec.extra.dir }, bindingPorts: [], storageType: 'fs', ...(size !== undefined ? { size } : {}) };
+  }
+
+  dump(rec: InstanceRecord<FsInstance>): DumpStream {
+    const stream = tar.pack(rec.extra.dir, { dereference: false });
+    const succeeded = new Promise<void>((resolve, reject) => {
+      stream.once('end', resolve);
+      stream.once('error', (err) => reject(new OcopeaError(500, 'internal', `tar of ${rec.extra.dir} failed: ${err.message}`, { cause: err })));
+    });
+    succeeded.catch(() => undefined);
+    return { stream, succeeded, kill: () => stream.destroy() };
+  }
+}

@@ -1,0 +1,177 @@
+// dsb-fs end to end: the broker and the real crb-fs run as child processes. A fake CRB (in this process) plays the
+// CRB that drops an upload, or serves hostile tar streams.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { pack } from 'tar-stream';
+import { startService, type StartedService } from '@ocopea/testing';
+import { startFakeCrb, type FakeCrb } from '@ocopea/dsb-common/test-support/fake-crb';
+
+jest.setTimeout(60_000);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked field by field
+type Json = any;
+
+let crb: StartedService;
+let dsb: StartedService;
+let fake: FakeCrb;
+
+async function call(method: string, p: string, body?: unknown): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${dsb.url}${p}`, {
+    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function waitState(instanceId: string, states: string[], timeoutMs = 30_000): Promise<Json> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await call('GET', `/service_instances/${instanceId}`);
+    if (r.status === 200 && states.includes(r.body.state)) return r.body;
+    if (Date.now() > deadline) throw new Error(`${instanceId} not ${states}: ${JSON.stringify(r)}\n${dsb.logs().slice(-3000)}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+const copyBody = (copyId: string, url: string) => ({
+  copyId, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url, repoId: 'default' }, copyType: 'shpanCopy', copyTime: Date.now(),
+});
+const restoreInfo = (copyId: string, url: string) => ({ copyId, copyRepoProtocol: 'SHPANREST', copyRepoCredentials: { url, repoId: 'default' } });
+
+/** Every entry under `dir`: relative path → file content (base64), `dir`, or `-> target` for symlinks. */
+function tree(dir: string, rel = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(path.join(dir, rel)).sort()) {
+    const r = path.join(rel, e);
+    const st = lstatSync(path.join(dir, r));
+    if (st.isSymbolicLink()) out[r] = `-> ${readlinkSync(path.join(dir, r))}`;
+    else if (st.isDirectory()) { out[r] = 'dir'; Object.assign(out, tree(dir, r)); } else out[r] = readFileSync(path.join(dir, r)).toString('base64');
+  }
+  return out;
+}
+
+function tarOf(entries: { name: string; body?: string; type?: 'file' | 'symlink'; linkname?: string }[]): Promise<Buffer> {
+  const p = pack();
+  for (const e of entries) p.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname }, e.body ?? '');
+  p.finalize();
+  return new Promise((resolve, reject) => { const chunks: Buffer[] = []; p.on('data', (c: Buffer) => chunks.push(c)); p.on('end', () => resolve(Buffer.concat(chunks))); p.on('error', reject); });
+}
+
+function findFile(dir: string, name: string): string | undefined {
+  for (const e of readdirSync(dir)) {
+    const p = path.join(dir, e);
+    if (statSync(p).isDirectory()) { const f = findFile(p, name); if (f) return f; } else if (e === name) return p;
+  }
+  return undefined;
+}
+
+beforeAll(async () => {
+  [crb, dsb, fake] = await Promise.all([startService({ service: 'crb-fs' }), startService({ service: 'dsb-fs' }), startFakeCrb()]);
+});
+afterAll(async () => { await Promise.all([dsb?.stop(), crb?.stop(), fake?.close()]); });
+
+describe('dsb-fs', () => {
+  let src: Json;
+  const big = randomBytes(1_500_000);
+
+  it('describes itself (protocol fs 1, shpanRest 1.0) and serves an icon', async () => {
+    const info = await call('GET', '/');
+    expect(info.body).toMatchObject({ type: 'fs', plans: [{ id: 'standard', protocols: [{ protocol: 'fs', version: '1' }], copyProtocols: [{ copyProtocol: 'shpanRest', copyProtocolVersion: '1.0' }] }] });
+    expect((await fetch(`${dsb.url}/icon`)).headers.get('content-type')).toMatch(/svg/);
+  });
+
+  it('round trip: a directory copied to crb-fs and restored into another instance is identical', async () => {
+    expect((await call('POST', '/service_instances', { instanceId: 'vol-src', instanceSettings: {} })).status).toBe(200);
+    src = await waitState('vol-src', ['RUNNING']);
+    expect(src).toMatchObject({ storageType: 'fs', binding: { path: path.join(dsb.dataDir, 'volumes', 'vol-src') } });
+    const dir = src.binding.path;
+    mkdirSync(path.join(dir, 'notes/2024'), { recursive: true });
+    writeFileSync(path.join(dir, 'notes/2024/a.json'), '{"title":"hello"}');
+    writeFileSync(path.join(dir, 'big.bin'), big);
+    writeFileSync(path.join(dir, 'empty'), '');
+    symlinkSync('notes/2024/a.json', path.join(dir, 'latest'));
+
+    const c = await call('POST', '/service_instances/vol-src/copy', copyBody('fs-copy-1', crb.url));
+    expect(c.status).toBe(200);
+    expect(c.body).toMatchObject({ status: 0, copyId: 'fs-copy-1', checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(c.body.size).toBeGreaterThan(big.length);
+
+    expect((await call('POST', '/service_instances', { instanceId: 'vol-dst', instanceSettings: { plan: 'standard' }, restoreInfo: restoreInfo('fs-copy-1', crb.url) })).status).toBe(200);
+    const dst = await waitState('vol-dst', ['RUNNING', 'ERROR']);
+    expect(dst.state).toBe('RUNNING');
+    expect(tree(dst.binding.path)).toEqual(tree(dir));
+    expect((await call('GET', '/service_instances/vol-src')).body.size).toBeGreaterThanOrEqual(big.length);
+  });
+
+  it('a CRB that drops the upload mid-stream gives 502 and keeps nothing', async () => {
+    fake.dropUploadsAfterBytes = 200_000;
+    try {
+      const c = await call('POST', '/service_instances/vol-src/copy', copyBody('fs-cut', fake.url));
+      expect(c.status).toBe(502);
+      expect(c.body).toMatchObject({ code: 502, message: expect.any(String) });
+      expect(fake.copies.has('fs-cut')).toBe(false);
+    } finally { fake.dropUploadsAfterBytes = undefined; }
+  });
+
+  it('a corrupted copy ends in ERROR and leaves no volume behind', async () => {
+    const file = findFile(crb.dataDir, 'fs-copy-1')!;
+    const original = readFileSync(file);
+    const bad = Buffer.from(original);
+    bad[600_000] ^= 0xff; // inside big.bin: a valid tar, wrong bytes — only the digest can tell
+    writeFileSync(file, bad);
+    try {
+      await call('POST', '/service_instances', { instanceId: 'vol-bad', instanceSettings: {}, restoreInfo: restoreInfo('fs-copy-1', crb.url) });
+      const r = await waitState('vol-bad', ['RUNNING', 'ERROR']);
+      expect(r.state).toBe('ERROR');
+      expect(r.stateMessage).toMatch(/fs-copy-1 .*corrupt.*sha256/);
+    } finally { writeFileSync(file, original); }
+    expect(existsSync(path.join(dsb.dataDir, 'volumes', 'vol-bad'))).toBe(false);
+    expect(readdirSync(path.join(dsb.dataDir, 'tmp'))).toEqual([]);
+  });
+
+  it('refuses tar entries that would escape the volume (.., absolute paths, symlinks out)', async () => {
+    fake.copies.set('evil-dotdot', await tarOf([{ name: 'ok.txt', body: 'ok' }, { name: '../../escaped.txt', body: 'pwned' }]));
+    fake.copies.set('evil-abs', await tarOf([{ name: '/tmp/ocopea-abs-escape.txt', body: 'pwned' }]));
+    fake.copies.set('evil-link', await tarOf([{ name: 'out', type: 'symlink', linkname: '/etc' }, { name: 'out/ocopea-x', body: 'pwned' }]));
+    for (const copy of ['evil-dotdot', 'evil-abs', 'evil-link']) {
+      await call('POST', '/service_instances', { instanceId: `vol-${copy}`, instanceSettings: {}, restoreInfo: restoreInfo(copy, fake.url) });
+      const r = await waitState(`vol-${copy}`, ['RUNNING', 'ERROR']);
+      expect({ copy, state: r.state }).toEqual({ copy, state: 'ERROR' });
+    }
+    expect(existsSync(path.join(dsb.dataDir, 'escaped.txt'))).toBe(false);
+    expect(existsSync(path.join(dsb.dataDir, 'volumes', 'escaped.txt'))).toBe(false);
+    expect(existsSync('/tmp/ocopea-abs-escape.txt')).toBe(false);
+    expect(existsSync('/etc/ocopea-x')).toBe(false);
+  });
+
+  it('answers 400 {code, message} to bad input and 409 to duplicates', async () => {
+    const plan = await call('POST', '/service_instances', { instanceId: 'vol-x', instanceSettings: { plan: 'platinum' } });
+    expect(plan).toMatchObject({ status: 400, body: { code: 400, message: expect.stringMatching(/unknown plan/) } });
+    const proto = await call('POST', '/service_instances', { instanceId: 'vol-x', instanceSettings: {}, restoreInfo: { ...restoreInfo('c', crb.url), copyRepoProtocol: 's3' } });
+    expect(proto.status).toBe(400);
+    expect(proto.body.message).toMatch(/shpanRest 1\.0/);
+    const noCopy = await call('POST', '/service_instances/vol-src/copy', { copyRepoProtocol: 'shpanRest', copyRepoCredentials: { url: crb.url, repoId: 'default' } });
+    expect(noCopy.status).toBe(400);
+    const noRepo = await call('POST', '/service_instances/vol-src/copy', { ...copyBody('c', crb.url), copyRepoCredentials: { url: crb.url } });
+    expect(noRepo.status).toBe(400);
+    expect(noRepo.body.message).toMatch(/repoId/);
+    expect((await call('POST', '/service_instances', { instanceId: 'vol-src', instanceSettings: {} })).status).toBe(409);
+    expect((await call('GET', '/service_instances/vol-x')).status).toBe(404);
+  });
+
+  it('keeps its registry across a restart; DELETE removes the directory, then 404', async () => {
+    await dsb.stop();
+    dsb = await startService({ service: 'dsb-fs', dataDir: dsb.dataDir });
+    const ids = (await call('GET', '/service_instances')).body.map((x: { instanceId: string }) => x.instanceId);
+    expect(ids).toEqual(expect.arrayContaining(['vol-src', 'vol-dst', 'vol-bad']));
+    expect((await call('GET', '/service_instances/vol-dst')).body.state).toBe('RUNNING');
+    expect((await call('DELETE', '/service_instances/vol-dst')).status).toBe(200);
+    const deadline = Date.now() + 10_000;
+    while ((await call('GET', '/service_instances/vol-dst')).status !== 404) {
+      if (Date.now() > deadline) throw new Error('not removed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(existsSync(path.join(dsb.dataDir, 'volumes', 'vol-dst'))).toBe(false);
+  });
+});
