@@ -53,7 +53,7 @@ export function stopKind(w: WorkContext, engine: () => OperationEngine): Operati
       },
       {
         name: 'remove-data-services',
-        run: async ({ input }: Ctx) => {
+        run: async ({ input, signal }: Ctx) => {
           const a = await app(input.appInstanceId);
           await settleAll(a.dataServices.map(async (ds) => {
             if (ds.state === 'removed') return; // guard: never delete twice (orcs §7.7)
@@ -61,7 +61,15 @@ export function stopKind(w: WorkContext, engine: () => OperationEngine): Operati
             if (users.length) throw new Error(`data service ${ds.bindName} is still used by ${users.map((u) => u.name).join(', ')}`);
             await w.store.setDataServiceState(a.id, ds.bindName, 'removing', null);
             try {
-              await w.brokers.dsb(await dsbUrl(w, ds.spec.dsbUrn, ds.spec.dsbUrl)).deleteInstance(ds.serviceId);
+              const dsb = w.brokers.dsb(await dsbUrl(w, ds.spec.dsbUrn, ds.spec.dsbUrl));
+              await dsb.deleteInstance(ds.serviceId);
+              // DSBs remove asynchronously (listed as REMOVING until gone): `removed` means gone (404).
+              await poll(w, async () => {
+                const i = await dsb.getInstance(ds.serviceId);
+                if (!i) return true;
+                if (i.state === 'ERROR') throw new Error(`the DSB failed to remove it${i.stateMessage ? `: ${i.stateMessage}` : ''}`);
+                return undefined;
+              }, `data service ${ds.bindName} to be removed`, w.settings.dataServiceTimeoutMs, signal);
               await w.store.setDataServiceState(a.id, ds.bindName, 'removed', null);
               w.bus.publish(a.id, `Data Service ${ds.bindName} is in state removed`, [ds.bindName]);
             } catch (err) {

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { siteClient, type SiteClient, type site } from '@ocopea/api';
+import { requireTestPostgres } from '@ocopea/sql-store';
+import { startService, type StartedService } from '@ocopea/testing';
+
+jest.setTimeout(180_000);
+
+type App = site.components['schemas']['AppInstanceInfoDTO'];
+
+/**
+ * End to end with the REAL brokers as child processes over real HTTP: crb-fs, dsb-postgres (on the test
+ * PostgreSQL), psb-process running examples/notes-app. Deploy, write notes through the app, copy, restore as a new
+ * app instance, read the same notes from the restored app, stop both.
+ */
+describe('Site end to end with real brokers (crb-fs, dsb-postgres, psb-process, notes-app)', () => {
+  const services: StartedService[] = [];
+  let client: SiteClient;
+
+  beforeAll(async () => {
+    await requireTestPostgres();
+    const [crb, dsb, psb, siteSvc] = await Promise.all([
+      startService({ service: 'crb-fs' }),
+      startService({ service: 'dsb-postgres' }),
+      startService({ service: 'psb-process', env: { PSB_PROCESS_STOP_CHILDREN_ON_EXIT: '1' } }),
+      startService({ service: 'site' }),
+    ]);
+    services.push(crb, dsb, psb, siteSvc);
+    client = siteClient(siteSvc.url);
+    const reg = await client.post('/site/commands/register-dsb', { body: { dsbUrn: 'postgres-dsb', dsbUrl: dsb.url } });
+    expect(reg.data.type).toBeTruthy();
+    await client.post('/site/commands/register-psb', { body: { psbUrn: 'process-psb', psbUrl: psb.url } });
+    await client.post('/site/commands/register-crb', { body: { crbUrn: 'fs-crb', crbUrl: crb.url } });
+    await client.post('/site/commands/add-custom-artifact-registry', { body: { name: 'local', url: 'http://127.0.0.1/artifacts' } });
+  });
+
+  afterAll(async () => {
+    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+  });
+
+  const getApp = async (id: string) => (await client.get('/site/app-instance/{appInstanceId}', { path: { appInstanceId: id } })).data;
+  async function waitState(id: string, pending: string[]): Promise<App> {
+    for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+      const a = await getApp(id);
+      if (!pending.includes(a.state)) return a;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  function manifest(id: string, plan: string, restoreInfo: site.components['schemas']['DeployDataServiceRestoreInfoDTO'] = null) {
+    return {
+      appInstanceId: id, appInstanceName: `notes-${id.slice(0, 8)}`, appTemplateName: 'notes-app', appTemplateVersion: '1.0', entryPointService: 'notes-svc',
+      appServiceTemplates: {
+        'notes-svc': {
+          appServiceName: 'notes-svc', psbType: 'process', space: 'default', artifactRegistryName: 'local', imageName: 'notes-app',
+          imageType: 'nodejs', imageVersion: '1.0.0', environmentVariables: { NOTES_DATABASE_URL: '${notes-db.uri}' }, httpPort: 8080,
+          exposedPorts: [8080], dependencies: ['notes-db'],
+        },
+      },
+      dataServices: { 'notes-db': { dataServiceName: 'notes-db', dsbUrn: 'postgres-dsb', plan, dsbSettings: {}, restoreInfo } },
+    };
+  }
+
+  it('deploys notes-app with a PostgreSQL data service, copies it, restores it as a new app with the same notes, stops both', async () => {
+    const plan = (await client.get('/dsb/catalog')).data.find((d) => d.urn === 'postgres-dsb')!.plans[0].id;
+    const id = randomUUID();
+    await client.post('/site/commands/deploy-application', { body: manifest(id, plan) });
+    const app = await waitState(id, ['deploying']);
+    expect(app.stateMessage).toBeNull();
+    expect(app.state).toBe('running');
+    expect(app.entryPointURL).toMatch(/^http:\/\//);
+
+    const texts = ['first note', 'second note'];
+    for (const text of texts) {
+      const r = await fetch(`${app.entryPointURL}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      expect(r.status).toBe(201);
+    }
+
+    const copyId = (await client.post('/site/commands/create-app-copy', { body: { appInstanceId: id } })).data as string;
+    let copy = (await client.get('/site/copy/{copyId}', { path: { copyId } })).data;
+    for (let d = 20; copy.state === 'creating'; d = Math.min(d * 2, 250)) {
+      await new Promise((r) => setTimeout(r, d));
+      copy = (await client.get('/site/copy/{copyId}', { path: { copyId } })).data;
+    }
+    expect(copy.state).toBe('created');
+    const ds = copy.dataServiceCopies[0];
+    expect(ds).toMatchObject({ bindName: 'notes-db', copyRepositoryURN: 'fs-crb', status: 'created' });
+    expect(ds.size).toBeGreaterThan(0);
+
+    const restoredId = randomUUID();
+    await client.post('/site/commands/deploy-application', {
+      body: manifest(restoredId, plan, {
+        copyRepoUrn: ds.copyRepositoryURN!, copyRepoProtocol: ds.copyRepositoryProtocol!, copyRepoProtocolVersion: ds.copyRepositoryProtocolVersion!,
+        copyId: ds.copyId, restoreFacility: ds.facility!,
+      }),
+    });
+    const restored = await waitState(restoredId, ['deploying']);
+    expect(restored.stateMessage).toBeNull();
+    expect(restored.state).toBe('running');
+    expect(restored.entryPointURL).not.toBe(app.entryPointURL);
+    const notes = (await (await fetch(`${restored.entryPointURL}/notes`)).json()) as { text: string }[];
+    expect(notes.map((n) => n.text).sort()).toEqual(texts);
+
+    for (const appId of [id, restoredId]) await client.post('/site/commands/stop-app', { body: { appInstanceId: appId } });
+    for (const appId of [id, restoredId]) {
+      const stopped = await waitState(appId, ['stopping']);
+      expect(stopped.state).toBe('stopped');
+      expect(stopped.dataServices[0].state).toBe('removed');
+    }
+    const left = (await client.get('/dsb/catalog/instance/{dsbUrn}', { path: { dsbUrn: 'postgres-dsb' } })).data.map((i) => i.name);
+    expect(left.filter((n) => n.endsWith(id) || n.endsWith(restoredId))).toEqual([]);
+  });
+});
