@@ -10,6 +10,8 @@ export interface HubComposeConfig {
   /** PostgreSQL URL (tables in schema `hub`); absent = embedded PGlite in `dataDir` (in memory when that is absent too). */
   databaseUrl?: string;
   dataDir?: string;
+  /** PostgreSQL schema of the Hub's tables (default `hub`; tests use a unique one). */
+  schema?: string;
   hub?: Partial<HubConfig>;
   /** Interval of the background site probe in ms (0 = off). */
   probeIntervalMs?: number;
@@ -32,7 +34,7 @@ export interface ComposedHub {
 }
 
 export async function composeHub(c: HubComposeConfig): Promise<ComposedHub> {
-  const db = await openSqlDb({ databaseUrl: c.databaseUrl, embeddedDir: c.dataDir, schema: 'hub', migrations: [...operationMigrations, ...hubMigrations] });
+  const db = await openSqlDb({ databaseUrl: c.databaseUrl, embeddedDir: c.dataDir, schema: c.schema ?? 'hub', migrations: [...operationMigrations, ...hubMigrations] });
   const config: HubConfig = { ...defaultHubConfig, ...c.hub };
   const store = new HubStore(db);
   const engine = new OperationEngine(db, { exclusive: !c.databaseUrl, leaseMs: 3000, concurrency: 32 });

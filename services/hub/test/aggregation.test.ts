@@ -4,8 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createHubApp } from '../src/app';
-import { composeHub, type ComposedHub } from '../src/compose';
-import { USER } from './helpers';
+import type { ComposedHub } from '../src/compose';
+import { testHub, USER } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -33,8 +33,8 @@ describe('aggregation across sites', () => {
   beforeAll(async () => {
     a = await fakeSite('a');
     b = await fakeSite('b');
-    c = await composeHub({ hub: { siteTimeoutMs: 500 } });
-    await c.start();
+    // The real HTTP gateway (no fake): testHub's store, this file's per-site timeout.
+    c = await testHub(undefined, { siteTimeoutMs: 500 });
   });
   afterAll(async () => {
     await c.close();

@@ -1,3 +1,4 @@
+import { dropTestSchema, requireTestPostgres, TEST_PG_URL, uniqueSchema } from '@ocopea/sql-store';
 import { composeHub, type ComposedHub } from '../src/compose';
 import type { HubConfig } from '../src/domain/config';
 import type { AppTemplate } from '../src/domain/model';
@@ -5,10 +6,17 @@ import type { SiteGateway } from '../src/domain/site-gateway';
 
 export const USER = '11111111-2222-4333-8444-555555555555';
 
-/** A Hub over an in-memory embedded store with fast polling. */
+/**
+ * A Hub with fast polling over the test PostgreSQL server, in a schema of its own that `close()` drops (opening
+ * the embedded store costs ~10 s under jest; restart.test.ts covers the embedded store).
+ */
 export async function testHub(gateway?: SiteGateway, hub: Partial<HubConfig> = {}): Promise<ComposedHub> {
-  const c = await composeHub({ gateway, hub: { pollMaxDelayMs: 20, siteTimeoutMs: 500, commandWaitMs: 5000, ...hub } });
+  await requireTestPostgres();
+  const schema = uniqueSchema('hub_test');
+  const c = await composeHub({ gateway, databaseUrl: TEST_PG_URL, schema, hub: { pollMaxDelayMs: 20, siteTimeoutMs: 500, commandWaitMs: 5000, ...hub } });
   await c.start();
+  const close = c.close;
+  c.close = async () => { await close(); await dropTestSchema(schema); };
   return c;
 }
 
