@@ -134,5 +134,18 @@ describe('hub end to end (two real sites)', () => {
 
     await ok(hub.url, 'POST', '/commands/stop-app', { appInstanceId: idB, userId: USER }, 204);
     await until('notes-b stopped', async () => ((await ok(hub.url, 'GET', `/app/instance-state/${idB}`)).state === 'stopped' ? true : undefined));
+
+    // Kill site-b's Site process: the Hub's listing still answers within the per-site timeout, with site-b
+    // unreachable and site-a's instance shown running.
+    await sites.b.kill();
+    const t0 = Date.now();
+    const states = await ok(hub.url, 'GET', '/app/instance-state');
+    expect(Date.now() - t0).toBeLessThan(2000 + 1500);
+    expect(states.find((i: Json) => i.id === idA)).toMatchObject({ state: 'running', siteReachable: true });
+    await until('site-b reported unreachable', async () => {
+      const b = (await ok(hub.url, 'GET', '/site')).find((x: Json) => x.urn === 'site-b');
+      const inst = (await ok(hub.url, 'GET', '/app/instance-state')).find((i: Json) => i.id === idB);
+      return b.status === 'unreachable' && inst.siteReachable === false ? true : undefined;
+    }, 10_000);
   });
 });
