@@ -13,8 +13,10 @@ export interface HubComposeConfig {
   /** PostgreSQL schema of the Hub's tables (default `hub`; tests use a unique one). */
   schema?: string;
   hub?: Partial<HubConfig>;
-  /** Interval of the background site probe in ms (0 = off). */
+  /** Interval of the background site probe in ms (0 = off); finished operations are purged on the same beat. */
   probeIntervalMs?: number;
+  /** Finished operations older than this are purged (default 7 days). */
+  operationRetentionMs?: number;
   /** Defaults to the HTTP gateway. */
   gateway?: SiteGateway;
   /** Site call timeout for commands (default 10 000 ms). */
@@ -47,7 +49,11 @@ export async function composeHub(c: HubComposeConfig): Promise<ComposedHub> {
     async start() {
       await engine.start();
       if (c.probeIntervalMs) {
-        timer = setInterval(() => { probing ??= hub.probeSites().catch(() => undefined).finally(() => { probing = undefined; }); }, c.probeIntervalMs);
+        const retention = c.operationRetentionMs ?? 7 * 24 * 3_600_000;
+        timer = setInterval(() => {
+          probing ??= Promise.all([hub.probeSites(), store.purgeOperations(Date.now() - retention)])
+            .then(() => undefined, () => undefined).finally(() => { probing = undefined; });
+        }, c.probeIntervalMs);
         timer.unref();
       }
     },

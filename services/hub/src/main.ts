@@ -3,7 +3,7 @@
 //   HUB_SITE_TIMEOUT_MS (per-site timeout of aggregation views and probes, 2000), HUB_PROBE_INTERVAL_MS (10000; 0 = off),
 //   HUB_DEPLOY_TIMEOUT_MS (30 min cap → `unknown`), HUB_SITE_UNREACHABLE_MS (5 min unreachable → `unknown`),
 //   HUB_COPY_TIMEOUT_MS (30 min), HUB_POLL_MAX_DELAY_MS (2000), HUB_SITE_CALL_TIMEOUT_MS (10000),
-//   HUB_TRANSFER_TIMEOUT_MS (1 h).
+//   HUB_TRANSFER_TIMEOUT_MS (1 h), HUB_OPERATION_RETENTION_MS (finished operations kept, 7 days).
 import path from 'node:path';
 import { runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
 import { createHubApp } from './app';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   }).filter(([, v]) => v !== undefined));
   const composed = await composeHub({
     databaseUrl, dataDir, hub: hubCfg, probeIntervalMs: envInt('HUB_PROBE_INTERVAL_MS') ?? 10_000,
-    siteCallTimeoutMs: envInt('HUB_SITE_CALL_TIMEOUT_MS'), transferTimeoutMs: envInt('HUB_TRANSFER_TIMEOUT_MS'),
+    siteCallTimeoutMs: envInt('HUB_SITE_CALL_TIMEOUT_MS'), operationRetentionMs: envInt('HUB_OPERATION_RETENTION_MS'), transferTimeoutMs: envInt('HUB_TRANSFER_TIMEOUT_MS'),
   });
   await composed.start();
   const svc = createHubApp({

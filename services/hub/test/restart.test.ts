@@ -40,3 +40,18 @@ it('resumes following a deployment after a restart', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('purges finished operations older than the retention', async () => {
+  const c = await composeHub({ gateway: new FakeSiteGateway() });
+  try {
+    await c.start();
+    c.engine.register({ kind: 'noop', resumable: true, initialState: () => ({}), steps: [{ name: 'x', run: async () => undefined }] });
+    const op = await c.engine.submit('noop', 's', {});
+    await c.engine.waitForFinal(op.id);
+    expect(await c.store.purgeOperations(Date.now() - 60_000)).toBe(0);
+    expect(await c.store.purgeOperations(Date.now() + 1)).toBe(1);
+    expect(await c.engine.find(op.id)).toBeUndefined();
+  } finally {
+    await c.close();
+  }
+});

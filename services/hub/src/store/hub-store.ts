@@ -148,6 +148,12 @@ export class HubStore {
     return r.rows.length > 0;
   }
 
+  /** Deletes finished operations last changed before `before` (retention of the operation engine's table). */
+  async purgeOperations(before: number): Promise<number> {
+    const r = await this.db.query(`DELETE FROM operations WHERE phase IN ('succeeded','failed') AND updated < $1 RETURNING id`, [before]);
+    return r.rows.length;
+  }
+
   // ----- saved images -----
   async insertSavedImage(s: SavedImage): Promise<void> {
     try {
