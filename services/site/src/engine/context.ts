@@ -19,7 +19,7 @@ export interface WorkSettings {
 }
 
 export const DEFAULT_WORK_SETTINGS: WorkSettings = {
-  pollInitialMs: 10, pollMaxMs: 500, dataServiceTimeoutMs: 600_000, appServiceTimeoutMs: 900_000, copyResumeGraceMs: 10_000,
+  pollInitialMs: 10, pollMaxMs: 100, dataServiceTimeoutMs: 600_000, appServiceTimeoutMs: 900_000, copyResumeGraceMs: 10_000,
 };
 
 /** What operation steps work with. */
