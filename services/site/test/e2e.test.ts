@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { siteClient, type SiteClient, type site } from '@ocopea/api';
 import { requireTestPostgres } from '@ocopea/sql-store';
 import { startService, type StartedService } from '@ocopea/testing';
+import WebSocket from 'ws';
 
 jest.setTimeout(180_000);
 
@@ -69,11 +70,24 @@ describe('Site end to end with real brokers (crb-fs, dsb-postgres, psb-process, 
     expect(app.state).toBe('running');
     expect(app.entryPointURL).toMatch(/^http:\/\//);
 
+    // The log socket: deployment state plus the app's own output relayed from the PSB's log socket.
+    const logs = (await client.get('/site/app-instance/{appInstanceId}/logs', { path: { appInstanceId: id } })).data[0];
+    expect(logs.tags).toEqual(['notes-svc', 'notes-db']);
+    const frames: { message: string; messageType: string; tags: string[]; timestamp: number }[] = [];
+    const ws = new WebSocket(logs.address);
+    ws.on('message', (d) => frames.push(JSON.parse(String(d))));
+    await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+
     const texts = ['first note', 'second note'];
     for (const text of texts) {
       const r = await fetch(`${app.entryPointURL}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
       expect(r.status).toBe(201);
     }
+
+    for (let i = 0; i < 100 && !frames.some((f) => /note .* added/.test(f.message)); i++) await new Promise((r) => setTimeout(r, 50));
+    ws.close();
+    expect(frames[0]).toMatchObject({ message: 'Application is in state running', messageType: 'out' });
+    expect(frames).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/note .* added/), tags: ['notes-svc'] }));
 
     const copyId = (await client.post('/site/commands/create-app-copy', { body: { appInstanceId: id } })).data as string;
     let copy = (await client.get('/site/copy/{copyId}', { path: { copyId } })).data;
