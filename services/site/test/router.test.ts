@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createSiteApp } from '../src/app';
 import type { SiteParts } from '../src/compose';
@@ -44,6 +46,32 @@ describe('Site HTTP API (responses validated against specs/site.yaml)', () => {
     expect((await request(app).post(`${api}/site/commands/remove-artifact-registry`).send({ artifactRegistryName: 'hub' })).status).toBe(204);
     expectError(await request(app).post(`${api}/site/commands/remove-artifact-registry`).send({ artifactRegistryName: 'hub' }), 404, /hub/);
     expectError(await request(app).get(`${api}/site/artifact-registry/nope/x`), 404, /nope/);
+  });
+
+  it('lists artifact versions from customRest, Maven and Docker registries; 404 unknown artifact; 503 unreachable', async () => {
+    const server = http.createServer((req, res) => {
+      const send = (status: number, body: string, type = 'application/json') => { res.writeHead(status, { 'content-type': type }); res.end(body); };
+      if (req.url === '/custom/notes-app') return send(200, JSON.stringify(['1.0.0', '1.1.0']));
+      if (req.url === '/maven/org/ocopea/notes/maven-metadata.xml') return send(200, '<metadata><versioning><versions><version>2.0</version><version>2.1</version></versions></versioning></metadata>', 'application/xml');
+      if (req.url === '/docker/v2/repositories/library/nginx/tags/') return send(200, JSON.stringify({ results: [{ name: 'latest' }, { name: '1.25' }] }));
+      send(404, '{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await request(app).post(`${api}/site/commands/add-custom-artifact-registry`).send({ name: 'c', url: `${base}/custom` });
+      await request(app).post(`${api}/site/commands/add-maven-artifact-registry`).send({ name: 'm', url: `${base}/maven`, username: null, password: null });
+      await request(app).post(`${api}/site/commands/add-docker-artifact-registry`).send({ name: 'd', url: `${base}/docker` });
+      await request(app).post(`${api}/site/commands/add-custom-artifact-registry`).send({ name: 'down', url: 'http://127.0.0.1:1' });
+      expect((await request(app).get(`${api}/site/artifact-registry/c/notes-app`)).body).toEqual(['1.0.0', '1.1.0']);
+      expect((await request(app).get(`${api}/site/artifact-registry/m/org.ocopea:notes`)).body).toEqual(['2.0', '2.1']);
+      expect((await request(app).get(`${api}/site/artifact-registry/d/${encodeURIComponent('library/nginx')}`)).body).toEqual(['latest', '1.25']);
+      expectError(await request(app).get(`${api}/site/artifact-registry/c/ghost`), 404, /ghost/);
+      expectError(await request(app).get(`${api}/site/artifact-registry/down/x`), 503, /cannot be reached/);
+    } finally {
+      server.close();
+      for (const name of ['c', 'm', 'd', 'down']) await request(app).post(`${api}/site/commands/remove-artifact-registry`).send({ artifactRegistryName: name });
+    }
   });
 
   it('register-*: 400 missing field, 400 not a broker of that kind, 503 unreachable; re-registering replaces', async () => {
