@@ -13,6 +13,8 @@ export class FakeDsb implements DsbPort {
   copies: (DsbCopyRequest & { instanceId: string })[] = [];
   deletes: string[] = [];
   pollsUntilRunning = 0;
+  /** Instances for which this is true never leave CREATING. */
+  stuck: (id: string) => boolean = () => false;
   failState: string | null = null;
   down = false;
   copyStatus = 0;
@@ -28,7 +30,7 @@ export class FakeDsb implements DsbPort {
     const i = this.instances.get(id);
     if (!i) return undefined;
     i.gets++;
-    if (i.state === 'CREATING' && i.gets > this.pollsUntilRunning) i.state = this.failState ?? 'RUNNING';
+    if (i.state === 'CREATING' && i.gets > this.pollsUntilRunning && !this.stuck(id)) i.state = this.failState ?? 'RUNNING';
     return { ...i, binding: i.state === 'RUNNING' ? i.binding : {} };
   }
   async createInstance(req: DsbCreateRequest) {

@@ -33,7 +33,7 @@ describe('Site killed with SIGKILL mid-operation (real child process, brokers ov
   }
   const app = async (id: string) => (await client.get('/site/app-instance/{appInstanceId}', { path: { appInstanceId: id } })).data;
 
-  it('resumes a deploy interrupted while a data service was still CREATING, adopting the instance (probe) instead of creating it twice', async () => {
+  it('after a restart mid-deploy (data services still CREATING) the deploy resumes, adopting the instances instead of creating them twice, or fails with a reason', async () => {
     const s = await start();
     await client.post('/site/commands/register-dsb', { body: { dsbUrn: 'pg-dsb', dsbUrl: fakes.dsbUrl } });
     await client.post('/site/commands/register-psb', { body: { psbUrn: 'process-psb', psbUrl: fakes.psbUrl } });
@@ -43,21 +43,26 @@ describe('Site killed with SIGKILL mid-operation (real child process, brokers ov
     await client.post('/site/commands/register-dsb', { body: { dsbUrn: 'fs-dsb', dsbUrl: fakes.dsbUrl } });
 
     fakes.dsb.pollsUntilRunning = Infinity; // the DSB is slow to reach RUNNING
-    const id = randomUUID();
-    await client.post('/site/commands/deploy-application', { body: twoServiceApp(id) as never });
-    await until(async () => ((await app(id)).dataServices.every((d) => d.state === 'creating') ? true : undefined), 'data services creating');
+    const resumed = randomUUID();
+    const doomed = randomUUID(); // its data services will never run
+    fakes.dsb.stuck = (instanceId) => instanceId.endsWith(doomed);
+    for (const id of [resumed, doomed]) await client.post('/site/commands/deploy-application', { body: twoServiceApp(id) as never });
+    for (const id of [resumed, doomed]) await until(async () => ((await app(id)).dataServices.every((d) => d.state === 'creating') ? true : undefined), 'data services creating');
     await s.kill();
-    expect((await until(async () => fakes.dsb.creates.length >= 2 ? true : undefined, 'creates'))).toBe(true);
 
-    fakes.dsb.pollsUntilRunning = 0; // ready now
-    await start(s.dataDir);
-    const done = await until(async () => { const a = await app(id); return a.state !== 'deploying' ? a : undefined; }, 'deploy to finish');
+    fakes.dsb.pollsUntilRunning = 0; // ready now, except the doomed app's instances
+    await start(s.dataDir, { OCOPEA_SITE_DATA_SERVICE_TIMEOUT_MS: '1500' });
+    const done = await until(async () => { const a = await app(resumed); return a.state !== 'deploying' ? a : undefined; }, 'deploy to finish');
     expect(done.state).toBe('running');
     expect(done.stateMessage).toBeNull();
-    const creates = fakes.dsb.creates.filter((c) => c.instanceId.endsWith(id));
-    expect(creates).toHaveLength(2); // db + files, each once: the restarted Site probed and adopted them
-    const ops = (await client.get('/site/operations', { query: { appInstanceId: id, kind: 'deploy' } })).data;
+    expect(fakes.dsb.creates.filter((c) => c.instanceId.endsWith(resumed))).toHaveLength(2); // db + files, each once: probed and adopted
+    const ops = (await client.get('/site/operations', { query: { appInstanceId: resumed, kind: 'deploy' } })).data;
     expect(ops[0]).toMatchObject({ phase: 'succeeded' });
+
+    const failed = await until(async () => { const a = await app(doomed); return a.state !== 'deploying' ? a : undefined; }, 'doomed deploy to end');
+    expect(failed.state).toBe('error'); // never stuck `deploying`
+    expect(failed.stateMessage).toMatch(/gave up waiting for data service/);
+    expect((await client.get('/site/operations', { query: { appInstanceId: doomed, kind: 'deploy' } })).data[0]).toMatchObject({ phase: 'failed', error: expect.stringMatching(/gave up/) });
   });
 
   it('resumes a copy interrupted while the DSB was streaming: the copy that landed at the CRB is recognised, the copy ends created', async () => {
@@ -79,19 +84,5 @@ describe('Site killed with SIGKILL mid-operation (real child process, brokers ov
     expect(copy.state).toBe('created');
     expect(copy.dataServiceCopies.every((d) => d.status === 'created')).toBe(true);
     expect(fakes.copyRequests - before).toBeLessThanOrEqual(copy.dataServiceCopies.length); // none copied twice
-  });
-
-  it('ends a deploy whose data service never runs in error with a reason after the restart (never stuck deploying)', async () => {
-    const s = site!;
-    fakes.dsb.pollsUntilRunning = Infinity;
-    const id = randomUUID();
-    await client.post('/site/commands/deploy-application', { body: twoServiceApp(id) as never });
-    await until(async () => ((await app(id)).dataServices.some((d) => d.state === 'creating') ? true : undefined), 'data services creating');
-    await s.kill();
-    await start(s.dataDir, { OCOPEA_SITE_DATA_SERVICE_TIMEOUT_MS: '1500' });
-    const done = await until(async () => { const a = await app(id); return a.state !== 'deploying' ? a : undefined; }, 'deploy to end');
-    expect(done.state).toBe('error');
-    expect(done.stateMessage).toMatch(/gave up waiting for data service/);
-    fakes.dsb.pollsUntilRunning = 0;
   });
 });
