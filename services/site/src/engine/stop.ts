@@ -27,7 +27,9 @@ export function stopKind(w: WorkContext, engine: () => OperationEngine): Operati
           await w.store.setPoliciesActive(input.appInstanceId, false);
           // An unfinished deploy sees the app `stopping` at its next probe and ends; wait for it so the two never race.
           await poll(w, async () => {
-            const open = (await engine().list({ subject: input.appInstanceId })).filter((o) => (o.kind === 'deploy' || o.kind === 'copy' || o.kind === 'protect') && (o.phase === 'pending' || o.phase === 'running'));
+            // Only running ones: a pending deploy ends by itself when claimed (it sees `stopping`), and waiting for it
+            // could starve the engine's worker slots.
+            const open = (await engine().list({ subject: input.appInstanceId })).filter((o) => ['deploy', 'copy', 'protect'].includes(o.kind) && o.phase === 'running');
             return open.length ? undefined : true;
           }, 'running work on the application to end', 600_000, signal);
         },
