@@ -1,0 +1,199 @@
+// pnpm bench:dsb — copy and restore throughput of dsb-postgres through crb-fs, next to raw pg_dump / pg_restore.
+//
+// Generates a database of BENCH_DSB_SIZE_MB (default 1100 MB, i.e. > 1 GiB) inside a dsb-postgres instance, then in
+// the same run measures:
+//   raw dump     pg_dump -Fc -Z0 > /dev/null
+//   DSB copy     POST /service_instances/{id}/copy: pg_dump -Fc -Z0 streamed through the DSB into crb-fs (on disk)
+//   raw restore  pg_restore (same flags as the DSB) of the same dump from a local file into an empty database
+//   DSB restore  POST /service_instances with restoreInfo until RUNNING: crb-fs -> DSB -> pg_restore
+// and the DSB's peak RSS (VmHWM of its process). Everything it creates is removed at the end.
+// Env: BENCH_DSB_SIZE_MB, BENCH_PG_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres).
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startService } from '@ocopea/testing';
+
+const ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SIZE_MB = Number(process.env.BENCH_DSB_SIZE_MB ?? 1100);
+const TAG = `bench${Date.now().toString(36)}`;
+const MB = 1e6;
+
+const log = (...a: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+async function sql<T = Record<string, unknown>>(url: string, q: string, params: unknown[] = []): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try { return (await c.query(q, params)).rows as T[]; } finally { await c.end(); }
+}
+
+function adminEnv(database: string): NodeJS.ProcessEnv {
+  const u = new URL(ADMIN);
+  const env: NodeJS.ProcessEnv = { ...process.env, PGHOST: u.hostname || '127.0.0.1', PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username) || 'postgres', PGDATABASE: database };
+  if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
+  return env;
+}
+
+/** Runs a tool with stdout to `out` (a path or /dev/null); resolves with seconds taken. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, out = '/dev/null'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const file = createWriteStream(out);
+    file.once('open', () => {
+      const child = spawn(cmd, args, { env, stdio: ['ignore', file, 'pipe'] });
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+      child.once('close', (code) => {
+        file.close();
+        if (code === 0) resolve(Number(process.hrtime.bigint() - t0) / 1e9);
+        else reject(new Error(`${cmd} exited ${code}: ${err.slice(-2000)}`));
+      });
+    });
+  });
+}
+
+/** CPU seconds (user + system) a process used so far. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+function vmHwm(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function main() {
+  log(`dsb bench: target database size ${SIZE_MB} MB (BENCH_DSB_SIZE_MB), tag ${TAG}`);
+  const [crb, dsb] = await Promise.all([
+    startService({ service: 'crb-fs', env: { LOG_LEVEL: 'warn', SERVICE_LOG_LEVEL: 'warn' } }),
+    startService({ service: 'dsb-postgres', env: { DSB_POSTGRES_ADMIN_URL: ADMIN, LOG_LEVEL: 'warn' } }),
+  ]);
+  const dumpDir = mkdtempSync(path.join(os.tmpdir(), 'ocopea-dsb-bench-'));
+  const rawDb = `ocopea_${TAG}_raw`;
+  const created: string[] = [];
+  const api = async (method: string, p: string, body?: unknown) => {
+    const r = await fetch(`${dsb.url}${p}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const waitRunning = async (id: string) => {
+    for (;;) {
+      const r = await api('GET', `/service_instances/${id}`);
+      if (r.body?.state === 'RUNNING') return r.body;
+      if (r.body?.state === 'ERROR' || r.status !== 200) throw new Error(`${id}: ${JSON.stringify(r.body)}`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  };
+  try {
+    // 1. source instance and data
+    const src = `${TAG}-src`;
+    created.push(src);
+    await api('POST', '/service_instances', { instanceId: src, instanceSettings: {} });
+    const srcInfo = await waitRunning(src);
+    const uri: string = srcInfo.binding.uri;
+    const db: string = srcInfo.binding.database;
+    log('generating data…');
+    await sql(uri, 'CREATE TABLE big (id bigint PRIMARY KEY, k int NOT NULL, a text NOT NULL, b text NOT NULL, x double precision NOT NULL)');
+    const step = 500_000;
+    let rows = 0;
+    for (;;) {
+      const [{ size }] = await sql<{ size: string }>(ADMIN, 'SELECT pg_database_size($1)::text AS size', [db]);
+      if (Number(size) >= SIZE_MB * MB) break;
+      await sql(uri, `INSERT INTO big SELECT g, (g * 7919) % 100000, md5(g::text) || md5((g + 1)::text) || md5((g * 3)::text),
+        md5(random()::text) || md5(random()::text), random() FROM generate_series($1::bigint, $2::bigint) g`, [rows + 1, rows + step]);
+      rows += step;
+    }
+    await sql(ADMIN, 'CHECKPOINT');
+    const [{ size: dbSize }] = await sql<{ size: string }>(ADMIN, 'SELECT pg_database_size($1)::text AS size', [db]);
+    log(`database ${db}: ${rows} rows, ${(Number(dbSize) / MB).toFixed(0)} MB (pg_database_size)`);
+
+    // 2. raw pg_dump: once to a file (the raw restore's input, also warms the cache), then timed to /dev/null
+    const dumpFile = path.join(dumpDir, 'bench.dump');
+    await timed('pg_dump', ['--format=custom', '--compress=0'], adminEnv(db), dumpFile);
+    const dumpBytes = statSync(dumpFile).size;
+    const rawDumpS = await timed('pg_dump', ['--format=custom', '--compress=0'], adminEnv(db));
+    log(`raw pg_dump -Fc -Z0 > /dev/null: ${rawDumpS.toFixed(1)} s`);
+
+    // 3. DSB copy into crb-fs
+    const copyId = `${TAG}-copy`;
+    const cpu0 = cpuSeconds(dsb.child.pid!);
+    const t0 = Date.now();
+    const copy = await api('POST', `/service_instances/${src}/copy`, {
+      copyId, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url: crb.url, repoId: 'default' }, copyType: 'shpanCopy', copyTime: Date.now(),
+    });
+    const copyS = (Date.now() - t0) / 1000;
+    const copyCpu = cpuSeconds(dsb.child.pid!) - cpu0;
+    if (copy.status !== 200) throw new Error(`copy failed: ${JSON.stringify(copy.body)}`);
+    log(`DSB copy -> crb-fs: ${copyS.toFixed(1)} s, ${copy.body.size} bytes (${copy.body.checksum})`);
+
+    // 3b. DSB copy into a sink that discards the bytes: the DSB's own cost, without crb-fs's disk writes and hashing
+    const sink = http.createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('"ok"')); });
+    await new Promise<void>((res) => sink.listen(0, '127.0.0.1', res));
+    const t2 = Date.now();
+    const sinkCopy = await api('POST', `/service_instances/${src}/copy`, {
+      copyId: `${TAG}-sink`, copyRepoProtocol: 'shpanRest', copyRepoCredentials: { url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/crb`, repoId: 'sink' },
+    });
+    const sinkS = (Date.now() - t2) / 1000;
+    sink.close();
+    if (sinkCopy.status !== 200) throw new Error(`copy to the sink failed: ${JSON.stringify(sinkCopy.body)}`);
+    log(`DSB copy -> discarding sink: ${sinkS.toFixed(1)} s`);
+
+    // 4. raw pg_restore from the local file
+    await sql(ADMIN, `CREATE DATABASE ${rawDb} TEMPLATE template0`);
+    await sql(ADMIN, 'CHECKPOINT');
+    const rawRestoreS = await timed('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${rawDb}`, dumpFile], adminEnv(rawDb));
+    log(`raw pg_restore from a local file: ${rawRestoreS.toFixed(1)} s`);
+    await sql(ADMIN, `DROP DATABASE ${rawDb} WITH (FORCE)`);
+    rmSync(dumpDir, { recursive: true, force: true });
+
+    // 5. DSB restore from crb-fs into a new instance
+    await sql(ADMIN, 'CHECKPOINT');
+    const dst = `${TAG}-dst`;
+    created.push(dst);
+    const cpu1 = cpuSeconds(dsb.child.pid!);
+    const t1 = Date.now();
+    const r = await api('POST', '/service_instances', {
+      instanceId: dst, instanceSettings: {},
+      restoreInfo: { copyId, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url: crb.url, repoId: 'default' }, copyType: 'shpanCopy' },
+    });
+    if (r.status !== 200) throw new Error(`restore request failed: ${JSON.stringify(r.body)}`);
+    const dstInfo = await waitRunning(dst);
+    const restoreS = (Date.now() - t1) / 1000;
+    const restoreCpu = cpuSeconds(dsb.child.pid!) - cpu1;
+    const [{ n }] = await sql<{ n: string }>(dstInfo.binding.uri, 'SELECT count(*)::text AS n FROM big');
+    if (Number(n) !== rows) throw new Error(`restored ${n} rows, expected ${rows}`);
+    log(`DSB restore crb-fs -> new instance: ${restoreS.toFixed(1)} s (${n} rows verified)`);
+
+    const rss = vmHwm(dsb.child.pid!);
+    const crbRss = vmHwm(crb.child.pid!);
+    const mbps = (s: number) => dumpBytes / MB / s;
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    const ok = (b: boolean) => (b ? 'PASS' : 'FAIL');
+    console.log('');
+    console.log(`dump size ${(dumpBytes / MB).toFixed(0)} MB (pg_dump -Fc -Z0), database ${(Number(dbSize) / MB).toFixed(0)} MB, ${rows} rows; MB = 10^6 bytes`);
+    console.log(`copy     DSB -> crb-fs   ${mbps(copyS).toFixed(1).padStart(7)} MB/s   raw pg_dump > /dev/null ${mbps(rawDumpS).toFixed(1).padStart(7)} MB/s   ratio ${ratio(rawDumpS, copyS)} (target >= 0.90) ${ok(rawDumpS / copyS >= 0.9)}`);
+    console.log(`copy     DSB -> sink     ${mbps(sinkS).toFixed(1).padStart(7)} MB/s   (a CRB that discards: the DSB's own overhead)    ratio ${ratio(rawDumpS, sinkS)}`);
+    console.log(`restore  crb-fs -> DSB   ${mbps(restoreS).toFixed(1).padStart(7)} MB/s   raw pg_restore (file)   ${mbps(rawRestoreS).toFixed(1).padStart(7)} MB/s   ratio ${ratio(rawRestoreS, restoreS)} (target >= 0.90) ${ok(rawRestoreS / restoreS >= 0.9)}`);
+    console.log(`DSB CPU  copy ${copyCpu.toFixed(1)} s, restore ${restoreCpu.toFixed(1)} s (user+system of the broker process; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)})`);
+    console.log(`peak RSS dsb-postgres    ${(rss / 1024 / 1024).toFixed(0)} MiB (VmHWM; target < 150 MiB) ${ok(rss < 150 * 1024 * 1024)}   (crb-fs ${(crbRss / 1024 / 1024).toFixed(0)} MiB)`);
+    console.log('');
+  } finally {
+    log('cleaning up…');
+    for (const id of created) await api('DELETE', `/service_instances/${id}`).catch(() => undefined);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const list = await api('GET', '/service_instances').catch(() => ({ body: [] }));
+      if (!(list.body as { instanceId: string }[]).some((x) => created.includes(x.instanceId))) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    await sql(ADMIN, `DROP DATABASE IF EXISTS ${rawDb} WITH (FORCE)`).catch(() => undefined);
+    await Promise.all([dsb.stop(), crb.stop()]);
+    for (const d of [dumpDir, crb.dataDir, dsb.dataDir]) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
