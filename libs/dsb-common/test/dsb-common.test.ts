@@ -1,0 +1,133 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { OcopeaError } from '@ocopea/errors';
+import { checkCopyProtocol, crbLocation, downloadCopy, DsbBroker, InstanceRegistry, uploadCopy, type DsbBackend, type InstanceRecord } from '../src';
+import { startFakeCrb, type FakeCrb } from '../test-support/fake-crb';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dsb-common-'));
+
+describe('copy protocol', () => {
+  it('accepts shpanRest 1.0 in any case (version optional), refuses anything else naming the supported one', () => {
+    for (const [p, v] of [['shpanRest', '1.0'], ['SHPANREST', null], ['ShpanRest', undefined], [undefined, undefined]] as const) expect(() => checkCopyProtocol(p, v)).not.toThrow();
+    for (const [p, v] of [['nfs', '4.1'], ['shpanRest', '2.0'], ['', '1.0']] as const) {
+      expect(() => checkCopyProtocol(p, v)).toThrow(/supported: shpanRest 1\.0/);
+    }
+  });
+  it('requires url (http/https) and repoId', () => {
+    expect(crbLocation({ url: 'http://crb:1/crb/', repoId: 'r' })).toEqual({ url: 'http://crb:1/crb', repoId: 'r' });
+    expect(() => crbLocation({ repoId: 'r' })).toThrow(/url/);
+    expect(() => crbLocation({ url: 'http://x/crb' })).toThrow(/repoId/);
+    expect(() => crbLocation({ url: 'file:///etc', repoId: 'r' })).toThrow(/http/);
+    expect(() => crbLocation(null)).toThrow(/url/);
+  });
+});
+
+describe('instance registry', () => {
+  it('persists every change atomically to a 0600 file and reloads it', async () => {
+    const file = path.join(tmp(), 'instances.json');
+    const reg = InstanceRegistry.open<{ secret: string }>(file);
+    const rec: InstanceRecord<{ secret: string }> = { instanceId: 'a', plan: 'p', settings: {}, state: 'CREATING', stateMessage: null, createdAt: 1, restore: null, extra: { secret: 's' } };
+    await reg.put(rec);
+    await reg.put({ ...rec, instanceId: 'b', createdAt: 2 });
+    await reg.update('a', { state: 'RUNNING' });
+    await reg.delete('b');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const again = InstanceRegistry.open<{ secret: string }>(file);
+    expect(again.list()).toEqual([{ ...rec, state: 'RUNNING' }]);
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(1);
+  });
+  it('refuses to start over a corrupt file rather than forgetting instances', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'instances.json'), '{"version":1,"instances":[');
+    expect(() => InstanceRegistry.open(path.join(dir, 'instances.json'))).toThrow();
+  });
+});
+
+describe('streaming to and from a CRB', () => {
+  let fake: FakeCrb;
+  beforeAll(async () => { fake = await startFakeCrb(); });
+  afterAll(() => fake.close());
+  const crb = () => ({ url: fake.url, repoId: 'default' });
+
+  it('uploads, hashes and checks the CRB digest', async () => {
+    const r = await uploadCopy({ crb: crb(), copyId: 'ok', source: Readable.from([Buffer.from('hello '), Buffer.from('world')]), sourceSucceeded: Promise.resolve() });
+    expect(r).toMatchObject({ size: 11, sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9', crbStatus: 200 });
+    expect(fake.copies.get('ok')?.toString()).toBe('hello world');
+  });
+
+  it('aborts the upload when the producer fails after its last byte: the CRB keeps nothing', async () => {
+    const source = new PassThrough();
+    let fail!: (e: Error) => void;
+    const produced = new Promise<void>((_r, rej) => { fail = rej; });
+    const up = uploadCopy({ crb: crb(), copyId: 'dump-failed', source, sourceSucceeded: produced });
+    source.write(Buffer.alloc(100_000, 1));
+    source.end();
+    setTimeout(() => fail(new OcopeaError(500, 'internal', 'pg_dump exited with code 1')), 50);
+    await expect(up).rejects.toThrow(/pg_dump exited with code 1/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.copies.has('dump-failed')).toBe(false);
+    expect(fake.aborted).toContain('dump-failed');
+  });
+
+  it('downloads and fails at the end when the bytes do not match the announced digest', async () => {
+    fake.copies.set('d', Buffer.alloc(300_000, 7));
+    const ok = await downloadCopy({ url: fake.url, copyId: 'd' });
+    let n = 0;
+    for await (const c of ok.stream) n += (c as Buffer).length;
+    expect(n).toBe(300_000);
+    fake.tamper.add('d');
+    const bad = await downloadCopy({ url: fake.url, copyId: 'd' });
+    await expect((async () => { for await (const _c of bad.stream) { /* drain */ } })()).rejects.toThrow(/corrupt/);
+    await expect(downloadCopy({ url: fake.url, copyId: 'missing' })).rejects.toMatchObject({ status: 502, message: expect.stringMatching(/404/) });
+  });
+});
+
+describe('broker lifecycle', () => {
+  function fakeBackend(fail = false) {
+    const calls: string[] = [];
+    const backend: DsbBackend<{ n: number }> = {
+      name: 'fake', facility: 'none',
+      info: async () => ({ name: 'f', type: 'f', description: 'f', plans: [{ id: 'p1', name: 'P1', protocols: [{ protocol: 'f' }] }] }),
+      prepare: () => ({ n: 1 }),
+      ping: async () => undefined,
+      create: async (rec) => { calls.push(`create ${rec.instanceId}`); if (fail) throw new Error('boom'); },
+      discard: async (rec) => { calls.push(`discard ${rec.instanceId}`); },
+      remove: async (rec) => { calls.push(`remove ${rec.instanceId}`); },
+      describe: async () => ({ storageType: 'f', binding: { k: 'v' } }),
+      dump: () => ({ stream: Readable.from([]), succeeded: Promise.resolve(), kill: () => undefined }),
+    };
+    return { backend, calls };
+  }
+
+  it('re-creates instances left CREATING and finishes removals left REMOVING after a restart', async () => {
+    const file = path.join(tmp(), 'instances.json');
+    const reg = InstanceRegistry.open<{ n: number }>(file);
+    const base = { plan: 'p1', settings: {}, stateMessage: null, createdAt: 1, restore: null, extra: { n: 1 } };
+    await reg.put({ ...base, instanceId: 'half', state: 'CREATING' });
+    await reg.put({ ...base, instanceId: 'going', state: 'REMOVING' });
+    await reg.put({ ...base, instanceId: 'fine', state: 'RUNNING' });
+    const { backend, calls } = fakeBackend();
+    const broker = new DsbBroker(backend, InstanceRegistry.open<{ n: number }>(file));
+    broker.recover();
+    await Promise.all(['half', 'going'].map((id) => broker.settled(id)));
+    expect(calls).toEqual(expect.arrayContaining(['discard half', 'create half', 'remove going']));
+    expect(calls).not.toContain('create fine');
+    expect((await broker.get('half')).state).toBe('RUNNING');
+    await expect(broker.get('going')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('a failed create ends in ERROR with a message, its data discarded; the binding is hidden', async () => {
+    const { backend, calls } = fakeBackend(true);
+    const broker = new DsbBroker(backend, InstanceRegistry.open<{ n: number }>(path.join(tmp(), 'i.json')));
+    await broker.create({ instanceId: 'x', instanceSettings: {} });
+    await broker.settled('x');
+    const d = await broker.get('x');
+    expect(d).toMatchObject({ state: 'ERROR', stateMessage: 'creation failed: boom' });
+    expect(d.binding).toBeUndefined();
+    expect(calls).toContain('discard x');
+    await expect(broker.create({ instanceId: 'y', instanceSettings: { plan: 'nope' } })).rejects.toMatchObject({ status: 400 });
+    await expect(broker.copy('x', { copyId: 'c', copyRepoCredentials: { url: 'http://h/crb', repoId: 'r' } })).rejects.toMatchObject({ status: 409 });
+  });
+});
