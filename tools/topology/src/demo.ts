@@ -25,6 +25,8 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
   const hub = hubClient(t.hubUrl, { timeoutMs: 30_000 });
   const steps: DemoStep[] = [];
   const stamp = Date.now().toString(36);
+  // The Hub identifies users by UUID (orcs did too); the demo acts as one fixed user.
+  const user = DEMO_USER_ID;
   const step = async <T>(name: string, fn: () => Promise<[T, string]>): Promise<T> => {
     const t0 = Date.now();
     const [v, detail] = await fn();
@@ -49,10 +51,10 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
 
   const templateId = await step('create template', async () => {
     const res = await hub.post('/commands/createApplicationTemplate', { body: {
-      name: `notes-${stamp}`, version: '1.0', description: 'Notes sample application', createdByUserId: 'demo',
+      name: `notes-${stamp}`, version: '1.0', description: 'Notes sample application', createdByUserId: user,
       entryPointServiceName: 'notes-web',
       appServiceTemplates: [{
-        appServiceName: 'notes-web', psbType, imageName: 'notes-app', imageType: 'nodejs', imageVersion: '',
+        appServiceName: 'notes-web', psbType, imageName: 'notes-app', imageType: 'nodejs', imageVersion: '1.0.0',
         psbSettings: {}, environmentVariables: env, exposedPorts: [8080], httpPort: 8080, entryPointUrl: '',
         dependencies: [{ type: t.storage === 'postgres' ? 'DATABASE' : 'VOLUME', name: depName, description: 'where notes live', protocols: [{ protocolName: protocol }] }],
       }],
@@ -65,7 +67,7 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
 
   const firstId = await step(`deploy on ${t.from.name}`, async () => {
     const p = await plan(t.from.siteId);
-    const res = await hub.post('/commands/deploy-application', { body: { appInstanceName: `notes-${stamp}-a`, appTemplateId: templateId, siteId: t.from.siteId, creatorUserId: 'demo', purpose: 'demo', appPolicies: [], deploymentPlan: p } as never });
+    const res = await hub.post('/commands/deploy-application', { body: { appInstanceName: `notes-${stamp}-a`, appTemplateId: templateId, siteId: t.from.siteId, creatorUserId: user, purpose: 'demo', appPolicies: [], deploymentPlan: p } as never });
     const id = String(res.data);
     const url = await waitRunning(hub, id, t.timeoutMs);
     return [{ id, url }, `instance ${id} running at ${url}`];
@@ -79,7 +81,7 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
   });
 
   const imageId = await step('save an image (app copy)', async () => {
-    const res = await hub.post('/commands/create-saved-image', { body: { name: `notes-image-${stamp}`, appInstanceId: firstId.id, userId: 'demo', tags: ['demo'], comment: 'taken by pnpm demo' } as never });
+    const res = await hub.post('/commands/create-saved-image', { body: { name: `notes-image-${stamp}`, appInstanceId: firstId.id, userId: user, tags: ['demo'], comment: 'taken by pnpm demo' } as never });
     const id = String(res.data);
     await poll(async () => {
       const img = (await hub.get('/test-dev/saved-images/{savedImageId}', { path: { savedImageId: id } as never })).data as { state: string; stateMessage?: string };
@@ -91,7 +93,7 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
 
   const secondId = await step(`deploy the image on ${t.to.name}`, async () => {
     const p = await plan(t.to.siteId);
-    const res = await hub.post('/commands/deploy-saved-image', { body: { appInstanceName: `notes-${stamp}-b`, savedImageId: imageId, userId: 'demo', purpose: 'demo', siteId: t.to.siteId, deploymentPlan: p } as never });
+    const res = await hub.post('/commands/deploy-saved-image', { body: { appInstanceName: `notes-${stamp}-b`, savedImageId: imageId, userId: user, purpose: 'demo', siteId: t.to.siteId, deploymentPlan: p } as never });
     const id = String(res.data);
     const url = await waitRunning(hub, id, t.timeoutMs);
     return [{ id, url }, `instance ${id} running at ${url}`];
@@ -105,7 +107,7 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
   });
 
   await step('stop both', async () => {
-    for (const id of [firstId.id, secondId.id]) await hub.post('/commands/stop-app', { body: { appInstanceId: id, userId: 'demo' } as never });
+    for (const id of [firstId.id, secondId.id]) await hub.post('/commands/stop-app', { body: { appInstanceId: id, userId: user } as never });
     for (const id of [firstId.id, secondId.id]) {
       await poll(async () => {
         const s = (await hub.get('/app/instance-state/{appInstanceId}', { path: { appInstanceId: id } as never })).data as { state: string };
@@ -117,6 +119,9 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
   });
   return steps;
 }
+
+/** The user the demo acts as. */
+export const DEMO_USER_ID = '00000000-0000-4000-8000-00000000de30';
 
 async function waitRunning(hub: HubClient, id: string, timeoutMs?: number): Promise<string> {
   return poll(async () => {

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hubClient } from '@ocopea/api';
 import { runDemo, startTopology, type Topology } from '../src';
 
 // The product story end to end: Hub + two Sites, each with real crb-fs, dsb-fs and psb-process child processes,
@@ -34,19 +33,6 @@ describe('demo story across two sites (real processes, real HTTP)', () => {
     ]);
   }, 240_000);
 
-  it('reports a dead site unreachable within the timeout while the other site still shows', async () => {
-    const hub = hubClient(topo.hubUrl);
-    const siteB = topo.services.find((s) => s.name === 'site' && s.url === topo.sites[1].siteUrl)!;
-    await siteB.kill();
-    const t0 = Date.now();
-    const states = (await hub.get('/app/instance-state')).data as { id: string; siteReachable?: boolean }[];
-    const elapsed = Date.now() - t0;
-    const instances = (await hub.get('/app/instance')).data as { id: string; siteId: string }[];
-    const bySite = (siteId: string) => states.filter((s) => instances.find((i) => i.id === s.id)?.siteId === siteId);
-    expect(elapsed).toBeLessThan(5_000);
-    expect(bySite(topo.sites[0].hubSiteId!).length).toBeGreaterThan(0);
-    expect(bySite(topo.sites[0].hubSiteId!).every((s) => s.siteReachable !== false)).toBe(true);
-    expect(bySite(topo.sites[1].hubSiteId!).length).toBeGreaterThan(0);
-    expect(bySite(topo.sites[1].hubSiteId!).every((s) => s.siteReachable === false)).toBe(true);
-  }, 60_000);
+  // "A dead site is reported unreachable within the timeout while the other site still shows" is proven with real
+  // processes by services/hub/test/hub.e2e.test.ts (live instances on both sites, then site-b killed).
 });
