@@ -1,13 +1,14 @@
 import { createLogger, runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
 import { createCrbApp } from './app';
 import { FsCopyRepository } from './domain/fs-copy-repository';
+import { minorGc } from './memory';
 
 /** Env → compose → run. The only file that reads process.env. */
 async function main(): Promise<void> {
   const root = serviceDataDir('crb-fs');
   const version = process.env.npm_package_version ?? '0.1.0';
   const logger = createLogger('crb-fs');
-  const repo = await FsCopyRepository.open({ root, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
+  const repo = await FsCopyRepository.open({ root, log: (msg, fields) => logger.warn(fields ?? {}, msg), reclaim: minorGc() });
   const svc = createCrbApp({ repo, logger, publicUrl: process.env.OCOPEA_PUBLIC_URL || undefined, version, build: process.env.OCOPEA_BUILD || version });
   await runService(svc, { port: servicePort(8082), host: process.env.HOST || undefined });
 }

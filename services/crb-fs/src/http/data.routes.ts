@@ -1,5 +1,4 @@
 import { PassThrough } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { CrbPaths } from '@ocopea/api';
 import { RangeNotSatisfiableError } from '@ocopea/errors';
 import type { TypedRouter } from '@ocopea/service-kit';
@@ -48,8 +47,9 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
     res.setHeader('Repr-Digest', reprDigest(opened.sha256));
     res.setHeader('X-Ocopea-Sha256', opened.sha256);
     if (opened.range) res.setHeader('Content-Range', `bytes ${opened.range.start}-${opened.range.end}/${opened.size}`);
-    if (opened.length === 0) { res.end(); return; }
-    await pipeline(opened.stream, res);
+    if (opened.length === 0) { await opened.close(); res.end(); return; }
+    await opened.pipeTo(res);
+    res.end();
   });
 }
 

@@ -1,0 +1,182 @@
+// pnpm bench:crb — crb-fs throughput against the machine's raw figures, measured in the same run.
+//
+// 1. raw write: the same generated stream written with node to a file on the same filesystem, then fsync
+// 2. raw read: that file read back sequentially (its pages dropped from the page cache first)
+// 3. crb-fs as a child process: upload the stream over loopback (chunked POST), then download it (GET)
+// 4. the CRB's peak RSS (VmHWM of /proc/<pid>/status)
+//
+// The CRB runs precompiled (bench/bundle.cjs: esbuild bundle, plain node, `--max-semi-space-size=2` as in its start
+// script); BENCH_RUN=tsx runs it from source through the tsx loader instead (more memory: the loader's own).
+// Env: BENCH_SIZE_MB (default 2048), BENCH_DIR (default the OS temp dir; the data is deleted at the end),
+// BENCH_VERIFY=1 to hash the download on the client too (costs client CPU inside the timed download).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, promises as fsp } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const MB = 1e6;
+const CHUNK = 1024 * 1024;
+const sizeMb = Number(process.env.BENCH_SIZE_MB ?? 2048);
+if (!Number.isInteger(sizeMb) || sizeMb < 1) throw new Error('BENCH_SIZE_MB must be a positive integer (MiB)');
+const SIZE = sizeMb * CHUNK;
+const verify = process.env.BENCH_VERIFY === '1';
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** A generated stream: a few random 1 MiB blocks, cycled, with the chunk index stamped in (so no two chunks match). */
+const blocks = Array.from({ length: 8 }, () => randomFillSync(Buffer.alloc(CHUNK)));
+function chunk(i: number): Buffer {
+  const b = Buffer.from(blocks[i % blocks.length]); // a copy: the stamped chunk may still be queued when the next is made
+  b.writeUInt32BE(i, 0);
+  return b;
+}
+const chunks = Math.ceil(SIZE / CHUNK);
+
+function expectedSha256(): string {
+  const h = createHash('sha256');
+  for (let i = 0; i < chunks; i++) h.update(chunk(i));
+  return h.digest('hex');
+}
+
+function dropCache(file: string): string {
+  const r = spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
+  const fin = spawnSync('fincore', ['--noheadings', '--bytes', '--output', 'RES', file], { encoding: 'utf8' });
+  const resident = fin.status === 0 ? `${(Number(fin.stdout.trim()) / MB).toFixed(0)} MB cached` : 'cache state unknown (no fincore)';
+  return r.status === 0 ? `page cache dropped for the file (${resident})` : `could not drop the page cache (${resident})`;
+}
+
+async function rawWrite(file: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const fh = await fsp.open(file, 'wx');
+  for (let i = 0; i < chunks; i++) await fh.write(chunk(i));
+  await fh.sync();
+  await fh.close();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function rawRead(file: string): Promise<{ s: number; n: number }> {
+  const t0 = process.hrtime.bigint();
+  const fh = await fsp.open(file, 'r');
+  const buf = Buffer.alloc(CHUNK);
+  let n = 0;
+  for (;;) { const { bytesRead } = await fh.read(buf, 0, CHUNK, null); if (!bytesRead) break; n += bytesRead; }
+  await fh.close();
+  return { s: Number(process.hrtime.bigint() - t0) / 1e9, n };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+}
+
+function upload(url: string): Promise<{ s: number; status: number; sha: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(SIZE) } });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve({ s: Number(process.hrtime.bigint() - t0) / 1e9, status: res.statusCode ?? 0, sha: String(res.headers['x-ocopea-sha256'] ?? '') }));
+    });
+    let i = 0;
+    const pump = () => {
+      while (i < chunks) {
+        const ok = req.write(chunk(i++));
+        if (!ok) { req.once('drain', pump); return; }
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+function download(url: string): Promise<{ s: number; status: number; n: number; sha: string; got?: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    http.get(url, (res) => {
+      let n = 0;
+      const h = verify ? createHash('sha256') : undefined;
+      res.on('data', (c: Buffer) => { n += c.length; h?.update(c); });
+      res.on('error', reject);
+      res.on('end', () => resolve({ s: Number(process.hrtime.bigint() - t0) / 1e9, status: res.statusCode ?? 0, n, sha: String(res.headers['x-ocopea-sha256'] ?? ''), got: h?.digest('hex') }));
+    }).on('error', reject);
+  });
+}
+
+function vmHwmKiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'crb-bench-'));
+  const fsType = spawnSync('df', ['-T', dir], { encoding: 'utf8' }).stdout.trim().split('\n').pop()?.split(/\s+/).slice(0, 2).join(' ') ?? '?';
+  let child: ReturnType<typeof spawn> | undefined;
+  try {
+    console.log(`crb-fs benchmark: ${sizeMb} MiB (${(SIZE / MB).toFixed(0)} MB) generated in 1 MiB chunks, never held whole; dir ${dir} on ${fsType}`);
+    console.log(`machine: ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (shared with other work)`);
+    const sha = expectedSha256();
+
+    const rawFile = path.join(dir, 'raw.bin');
+    const w = await rawWrite(rawFile);
+    const cacheRaw = dropCache(rawFile);
+    const r = await rawRead(rawFile);
+    if (r.n !== SIZE) throw new Error(`raw read ${r.n} bytes, expected ${SIZE}`);
+    rmSync(rawFile);
+
+    const port = await freePort();
+    const dataDir = path.join(dir, 'crb');
+    const fromSource = process.env.BENCH_RUN === 'tsx';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const built = fromSource ? undefined : await (require('./bundle.cjs') as { bundle(out: string): Promise<{ outfile: string; env: Record<string, string> }> }).bundle(path.join(dir, 'crb-fs.js'));
+    const args = built ? ['--max-semi-space-size=2', built.outfile] : ['--max-semi-space-size=2', '--require', 'tsx/cjs', path.join(ROOT, 'services/crb-fs/src/main.ts')];
+    console.log(`crb-fs: node ${args.join(' ')}`);
+    child = spawn(process.execPath, args, {
+      cwd: path.join(ROOT, 'services/crb-fs'),
+      env: { ...process.env, ...built?.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', OCOPEA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${port}/crb`;
+    for (let i = 0; ; i++) {
+      try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch { /* starting */ }
+      if (i > 300 || child.exitCode !== null) throw new Error('crb-fs did not start');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const rssIdle = vmHwmKiB(child.pid!);
+
+    const up = await upload(`${base}/repositories/default/copies/bench/data`);
+    if (up.status !== 200) throw new Error(`upload answered ${up.status}`);
+    if (up.sha !== sha) throw new Error(`upload digest ${up.sha} != expected ${sha}`);
+    const rssAfterUpload = vmHwmKiB(child.pid!);
+    const cacheCrb = dropCache(path.join(dataDir, 'data', 'bench'));
+    const down = await download(`${base}/copies/bench/data`);
+    if (down.status !== 200 || down.n !== SIZE) throw new Error(`download answered ${down.status} with ${down.n} bytes`);
+    if (down.sha !== sha || (verify && down.got !== sha)) throw new Error('download digest mismatch');
+    const rssPeak = vmHwmKiB(child.pid!);
+
+    const mbps = (s: number) => SIZE / MB / s;
+    const row = (label: string, raw: number, crb: number, target: number) => {
+      const ratio = raw / crb; // durations: crb MB/s over raw MB/s
+      return `${label.padEnd(9)} raw ${mbps(raw).toFixed(0).padStart(5)} MB/s   crb-fs ${mbps(crb).toFixed(0).padStart(5)} MB/s   ratio ${ratio.toFixed(2)}  (target ≥ ${target})  ${ratio >= target ? 'PASS' : 'FAIL'}`;
+    };
+    console.log('');
+    console.log(row('write', w, up.s, 0.8) + `   [raw: node write + fsync; crb: chunked POST over loopback → hashed, fsynced, renamed, recorded]`);
+    console.log(row('read', r.s, down.s, 0.8) + `   [raw: node sequential read; crb: GET over loopback]`);
+    console.log(`peak RSS  crb-fs VmHWM ${(rssPeak / 1024).toFixed(1)} MiB (after start-up ${(rssIdle / 1024).toFixed(1)} MiB, after the upload ${(rssAfterUpload / 1024).toFixed(1)} MiB)   (target < 100 MiB)  ${rssPeak / 1024 < 100 ? 'PASS' : 'FAIL'}`);
+    console.log(`sha256    ${sha} (upload answer and download header match${verify ? ', download re-hashed by the client' : ''})`);
+    console.log(`cache     raw read: ${cacheRaw}; crb download: ${cacheCrb}`);
+  } finally {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((res) => { child!.once('exit', res); setTimeout(res, 15_000); });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => { console.error(err); process.exitCode = 1; });
