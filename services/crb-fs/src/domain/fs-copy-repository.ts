@@ -428,8 +428,13 @@ export class FsCopyRepository {
     const fh = await this.openPartFile(file);
     const hasher = new HashingCounter(this.streamed);
     try {
-      await pipeline(body, hasher, new FileHandleWriter(fh), { signal });
-      await fh.sync();
+      const writer = new FileHandleWriter(fh);
+      try {
+        await pipeline(body, hasher, writer, { signal });
+      } finally {
+        await writer.settled(); // a background flush must finish before the file is closed
+      }
+      await writer.flush();
     } finally {
       await fh.close().catch(() => undefined);
     }
@@ -513,21 +518,47 @@ class HashingCounter extends Transform {
 /**
  * Writes into a FileHandle it does not own: destroying it (pipeline does on any failure) never closes the file, so the
  * owner can fsync or close it once, after every write has settled (FileHandle.close waits for pending operations).
+ * Every `syncEveryBytes` it starts an fdatasync in the background, so the disk flushes while more bytes arrive
+ * instead of all at the end; `flush()` waits for it and fsyncs what is left.
  */
 class FileHandleWriter extends Writable {
-  constructor(private readonly fh: FileHandle) { super({ highWaterMark: 1024 * 1024 }); }
+  private sinceSync = 0;
+  private syncing?: Promise<void>;
+  private syncError?: unknown;
+
+  constructor(private readonly fh: FileHandle, private readonly syncEveryBytes = 32 * 1024 * 1024) { super({ highWaterMark: 1024 * 1024 }); }
+
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.writeAll([chunk]).then(() => cb(), cb);
   }
   override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
     this.writeAll(chunks.map((c) => c.chunk)).then(() => cb(), cb);
   }
+
+  /** Waits for a background flush in progress (its failure is kept for `flush`). */
+  async settled(): Promise<void> {
+    await this.syncing;
+  }
+
+  /** Waits for the background flush, then fsyncs the file. */
+  async flush(): Promise<void> {
+    await this.syncing;
+    if (this.syncError) throw this.syncError;
+    await this.fh.sync();
+  }
+
   private async writeAll(bufs: Buffer[]): Promise<void> {
+    if (this.syncError) throw this.syncError;
     let pending = bufs;
     while (pending.length) {
       const { bytesWritten } = pending.length === 1 ? await this.fh.write(pending[0]) : await this.fh.writev(pending);
       if (bytesWritten === 0) throw new Error('write made no progress');
       pending = dropBytes(pending, bytesWritten);
+      this.sinceSync += bytesWritten;
+    }
+    if (this.sinceSync >= this.syncEveryBytes && !this.syncing) {
+      this.sinceSync = 0;
+      this.syncing = this.fh.datasync().catch((err: unknown) => { this.syncError = err; }).finally(() => { this.syncing = undefined; });
     }
   }
 }
