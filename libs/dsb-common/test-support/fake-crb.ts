@@ -17,13 +17,15 @@ export interface FakeCrb {
   refuseWith?: number;
   /** Serve this copy with one byte flipped, still announcing the digest of the original bytes. */
   tamper: Set<string>;
+  /** Downloads of this copy send half the bytes, then the connection is cut. */
+  cutDownloads: Set<string>;
   /** Answer this digest (hex) instead of the real one on uploads. */
   lieAboutDigest?: string;
   close(): Promise<void>;
 }
 
 export async function startFakeCrb(): Promise<FakeCrb> {
-  const fake: FakeCrb = { url: '', copies: new Map(), aborted: [], tamper: new Set(), close: async () => undefined };
+  const fake: FakeCrb = { url: '', copies: new Map(), aborted: [], tamper: new Set(), cutDownloads: new Set(), close: async () => undefined };
   const server = http.createServer((req, res) => {
     const up = /^\/crb\/repositories\/([^/]+)\/copies\/([^/]+)\/data$/.exec(req.url ?? '');
     const down = /^\/crb\/copies\/([^/]+)\/data$/.exec(req.url ?? '');
@@ -63,7 +65,9 @@ export async function startFakeCrb(): Promise<FakeCrb> {
       const sha = createHash('sha256').update(body).digest('hex');
       let served = body;
       if (fake.tamper.has(copyId)) { served = Buffer.from(body); served[Math.floor(served.length / 2)] ^= 0xff; }
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': served.length, 'x-ocopea-sha256': sha }).end(served);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': served.length, 'x-ocopea-sha256': sha });
+      if (fake.cutDownloads.has(copyId)) { res.write(served.subarray(0, served.length >> 1), () => res.socket?.destroy()); return; }
+      res.end(served);
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 404, message: 'no such route in the fake CRB' }));

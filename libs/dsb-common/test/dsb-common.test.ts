@@ -80,6 +80,10 @@ describe('streaming to and from a CRB', () => {
     fake.tamper.add('d');
     const bad = await downloadCopy({ url: fake.url, copyId: 'd' });
     await expect((async () => { for await (const _c of bad.stream) { /* drain */ } })()).rejects.toThrow(/corrupt/);
+    fake.tamper.delete('d');
+    fake.cutDownloads.add('d');
+    const cut = await downloadCopy({ url: fake.url, copyId: 'd' });
+    await expect((async () => { for await (const _c of cut.stream) { /* drain */ } })()).rejects.toThrow(/broke off|truncated|aborted/);
     await expect(downloadCopy({ url: fake.url, copyId: 'missing' })).rejects.toMatchObject({ status: 502, message: expect.stringMatching(/404/) });
   });
 });
