@@ -245,7 +245,7 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** @description A data protocol (e.g. `postgres`). */
+        /** @description A data protocol, what a template dependency names to get this broker's instances. Ours are `postgres` (version = the server's major version; binding `host`, `port`, `database`, `username`, `password`, `uri`) from dsb-postgres, and `fs` version `1` (binding `path`, a directory shared with the app services) from dsb-fs. */
         dsbSupportedProtocol: {
             /** @example postgres */
             protocol?: string;
