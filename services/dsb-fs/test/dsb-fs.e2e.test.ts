@@ -55,7 +55,7 @@ function tarOf(entries: { name: string; body?: string; type?: 'file' | 'symlink'
   const p = pack();
   for (const e of entries) p.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname }, e.body ?? '');
   p.finalize();
-  return new Promise((resolve, reject) => { const chunks: Buffer[] = []; p.on('data', (c: Buffer) => chunks.push(c)); p.on('end', () => resolve(Buffer.concat(chunks))); p.on('error', reject); });
+  return new Promise((resolve, reject) => { const chunks: Buffer[] = []; p.on('data', (c) => chunks.push(c as Buffer)); p.on('end', () => resolve(Buffer.concat(chunks))); p.on('error', reject); });
 }
 
 function findFile(dir: string, name: string): string | undefined {

@@ -159,8 +159,9 @@ export class PostgresBackend implements DsbBackend<PgInstance> {
     const hostInUri = host.includes(':') ? `[${host}]` : host;
     let size: number | undefined;
     if (rec.state === 'RUNNING') {
-      const r = await this.query('SELECT pg_database_size(datname)::text AS size FROM pg_database WHERE datname = $1', [database]);
-      if (r.rowCount) size = Number(r.rows[0].size);
+      // The binding does not need the server; only the size does (omitted while the server is unreachable).
+      const r = await this.query('SELECT pg_database_size(datname)::text AS size FROM pg_database WHERE datname = $1', [database]).catch(() => undefined);
+      if (r?.rowCount) size = Number(r.rows[0].size);
     }
     return {
       binding: {
