@@ -526,7 +526,7 @@ class FileHandleWriter extends Writable {
   private syncing?: Promise<void>;
   private syncError?: unknown;
 
-  constructor(private readonly fh: FileHandle, private readonly syncEveryBytes = 32 * 1024 * 1024) { super({ highWaterMark: 1024 * 1024 }); }
+  constructor(private readonly fh: FileHandle, private readonly syncEveryBytes = 32 * 1024 * 1024) { super({ highWaterMark: 512 * 1024 }); }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.writeAll([chunk]).then(() => cb(), cb);

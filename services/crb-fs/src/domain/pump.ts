@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
  * up to `buffers` reads/writes in flight to overlap disk and socket. Resolves when all was handed to `dest` and
  * flushed; rejects when `dest` closes first (client gone) or a read fails. Does not close `fh` or end `dest`.
  */
-export async function pumpFile(fh: FileHandle, start: number, length: number, dest: Writable, bufferSize = 256 * 1024, buffers = 4): Promise<void> {
+export async function pumpFile(fh: FileHandle, start: number, length: number, dest: Writable, bufferSize = 512 * 1024, buffers = 4): Promise<void> {
   const free: Buffer[] = Array.from({ length: buffers }, () => Buffer.allocUnsafe(bufferSize));
   let waiter: (() => void) | undefined;
   let failure: Error | undefined;

@@ -62,7 +62,7 @@ function header(v: string | string[] | undefined): string | undefined {
  * answered). A client that goes away before the end destroys it with an error, which aborts the upload.
  */
 function detachedBody(req: Request): PassThrough {
-  const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+  const body = new PassThrough({ highWaterMark: 256 * 1024 });
   const gone = () => { if (!req.complete) body.destroy(new Error('client disconnected before the end of the upload')); };
   req.once('aborted', gone);
   req.once('close', gone);
