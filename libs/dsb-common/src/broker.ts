@@ -51,6 +51,11 @@ export interface DsbBackend<E> {
   /** Throws a 503 (`UnavailableError`) when the backing server cannot be reached. */
   ping(): Promise<void>;
   /**
+   * Optional: throws a 409 when what a new instance would use (database, role, directory) already exists on the
+   * backing server, e.g. left by another broker sharing it. Called for new instances only, never on recovery.
+   */
+  ensureFree?(instanceId: string, extra: E): Promise<void>;
+  /**
    * Creates the instance; with `openCopy`, loads the copy into it (call `openCopy` once the target exists; the stream
    * errors at its end when the bytes are corrupt). Must be safe to run again after an interrupted attempt.
    */
@@ -159,6 +164,7 @@ export class DsbBroker<E> {
     const extra = this.backend.prepare(req.instanceId, plan, settings);
     if (this.registry.get(req.instanceId)) throw new ConflictError(`service instance '${req.instanceId}' already exists`);
     await this.backend.ping();
+    await this.backend.ensureFree?.(req.instanceId, extra);
     if (this.registry.get(req.instanceId)) throw new ConflictError(`service instance '${req.instanceId}' already exists`);
     const rec: InstanceRecord<E> = {
       instanceId: req.instanceId, plan: plan.id, settings, namespaces: req.namespaces ?? null,

@@ -7,6 +7,7 @@ import { createDsbPostgresApp } from './app';
 //   DSB_POSTGRES_PUBLIC_PORT  port written into bindings (default: the admin URL's port)
 //   DSB_POSTGRES_BIN_DIR      folder of pg_dump / pg_restore (default: PATH)
 //   DSB_POSTGRES_DUMP_COMPRESSION  pg_dump --compress level 0-9 (default 0)
+//   DSB_POSTGRES_DB_PREFIX    prefix of database/role names (default ocopea_); distinct per broker sharing a server
 //   OCOPEA_DATA_DIR           where instances.json (the instance registry) lives; PORT (default 8083)
 const env = process.env;
 const int = (name: string, raw: string | undefined, min: number, max: number): number | undefined => {
@@ -23,6 +24,7 @@ const { svc, broker, backend } = createDsbPostgresApp({
   publicPort: int('DSB_POSTGRES_PUBLIC_PORT', env.DSB_POSTGRES_PUBLIC_PORT, 1, 65535),
   binDir: env.DSB_POSTGRES_BIN_DIR || undefined,
   dumpCompression: int('DSB_POSTGRES_DUMP_COMPRESSION', env.DSB_POSTGRES_DUMP_COMPRESSION, 0, 9),
+  namePrefix: env.DSB_POSTGRES_DB_PREFIX || undefined,
 });
 broker.recover();
 void runService(svc, {

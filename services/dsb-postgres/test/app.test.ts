@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createDsbPostgresApp } from '../src/app';
-import { pgNameFor } from '../src/domain/postgres-backend';
+import { checkPgPrefix, pgNameFor } from '../src/domain/postgres-backend';
 
 describe('dsb-postgres app', () => {
   const { svc, backend } = createDsbPostgresApp({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'dsb-pg-app-')), adminUrl: 'postgres://postgres@127.0.0.1:1/postgres' });
@@ -24,5 +24,9 @@ describe('dsb-postgres app', () => {
     expect(pgNameFor('Orders-DB.1')).toMatch(/^ocopea_orders_db_1_[0-9a-f]{8}$/);
     expect(pgNameFor('a-b')).not.toBe(pgNameFor('a_b'));
     expect(pgNameFor('x'.repeat(128)).length).toBeLessThanOrEqual(63);
+    expect(pgNameFor('db1', 'ocopea_site_a_')).toMatch(/^ocopea_site_a_db1_[0-9a-f]{8}$/);
+    expect(pgNameFor('x'.repeat(128), 'p'.repeat(30)).length).toBeLessThanOrEqual(63);
+    expect(() => checkPgPrefix('Bad-Prefix')).toThrow();
+    expect(checkPgPrefix('ocopea_b_')).toBe('ocopea_b_');
   });
 });

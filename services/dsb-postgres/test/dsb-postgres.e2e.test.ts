@@ -235,6 +235,17 @@ describe('dsb-postgres', () => {
     expect((await call('POST', '/service_instances/nobody/copy', copyBody('c', crb.url))).status).toBe(404);
   });
 
+  it('a second broker sharing the server never adopts another broker\'s database (409), and a prefix separates them', async () => {
+    const other = await startService({ service: 'dsb-postgres' });
+    try {
+      const post = (instanceId: string) => fetch(`${other.url}/service_instances`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instanceId, instanceSettings: {} }) });
+      const r = await post(id('src'));
+      expect(r.status).toBe(409);
+      expect((await r.json()).message).toMatch(/already exists on the PostgreSQL server/);
+      expect((await fetch(`${other.url}/service_instances/${id('src')}`)).status).toBe(404);
+    } finally { await other.stop(); }
+  });
+
   it('keeps its registry across a restart; DELETE drops database and role (open connections included), then 404', async () => {
     const list = await call('GET', '/service_instances');
     expect(list.body.map((x: { instanceId: string }) => x.instanceId)).toEqual(expect.arrayContaining([id('src'), id('dst'), id('bad')]));

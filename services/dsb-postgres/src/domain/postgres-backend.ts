@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import pg from 'pg';
-import { UnavailableError } from '@ocopea/errors';
+import { ConflictError, UnavailableError } from '@ocopea/errors';
 import { feedStdin, runTool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
 
 /** What the broker keeps per instance (in its registry file, mode 0600). */
@@ -22,19 +22,27 @@ export interface PostgresBackendConfig {
   binDir?: string;
   /** pg_dump `--compress` level 0-9 (default 0: the CRB stores bytes as they come and compression costs CPU). */
   dumpCompression?: number;
+  /** Prefix of database and role names (default `ocopea_`): give each broker sharing a server its own. */
+  namePrefix?: string;
 }
 
 export const PG_NAME_PREFIX = 'ocopea_';
 
+/** A name prefix must be a plain lower-case identifier start, short enough to leave room for the instance part. */
+export function checkPgPrefix(prefix: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,29}$/.test(prefix)) throw new Error(`database name prefix '${prefix}' must match [a-z_][a-z0-9_]{0,29}`);
+  return prefix;
+}
+
 /**
- * Database and role name for an instance id: `ocopea_` + the id lower-cased with anything but [a-z0-9_] turned into
- * `_` (at most 40 characters) + `_` + 8 hex digits of the id's SHA-256, so distinct ids never collide and names stay
- * under PostgreSQL's 63-byte limit. Always used quoted.
+ * Database and role name for an instance id: the prefix (default `ocopea_`; brokers sharing one server need distinct
+ * prefixes) + the id lower-cased with anything but [a-z0-9_] turned into `_` (truncated) + `_` + 8 hex digits of the
+ * id's SHA-256, so distinct ids never collide and names stay within PostgreSQL's 63-byte limit. Always used quoted.
  */
-export function pgNameFor(instanceId: string): string {
-  const base = instanceId.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40);
+export function pgNameFor(instanceId: string, prefix = PG_NAME_PREFIX): string {
+  const base = instanceId.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, Math.min(40, 63 - 9 - prefix.length));
   const h = createHash('sha256').update(instanceId).digest('hex').slice(0, 8);
-  return `${PG_NAME_PREFIX}${base}_${h}`;
+  return `${prefix}${base}_${h}`;
 }
 
 const ident = (s: string) => pg.escapeIdentifier(s);
@@ -54,6 +62,7 @@ export class PostgresBackend implements DsbBackend<PgInstance> {
   private serverMajor: string | null = null;
 
   constructor(private readonly cfg: PostgresBackendConfig) {
+    if (cfg.namePrefix !== undefined) checkPgPrefix(cfg.namePrefix);
     this.admin = new URL(cfg.adminUrl);
     this.pool = new pg.Pool({ connectionString: cfg.adminUrl, max: 3, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
     this.pool.on('error', () => undefined); // an idle client lost its server: the next query reports it
@@ -110,8 +119,16 @@ export class PostgresBackend implements DsbBackend<PgInstance> {
   icon() { return { contentType: 'image/svg+xml' as const, body: ICON }; }
 
   prepare(instanceId: string): PgInstance {
-    const name = pgNameFor(instanceId);
+    const name = pgNameFor(instanceId, this.cfg.namePrefix ?? PG_NAME_PREFIX);
     return { database: name, role: name, password: randomBytes(18).toString('base64url') };
+  }
+
+  /** A new instance never adopts (or changes the password of) a database or role that is already on the server. */
+  async ensureFree(instanceId: string, extra: PgInstance): Promise<void> {
+    const r = await this.query('SELECT (SELECT count(*) FROM pg_database WHERE datname = $1)::int AS dbs, (SELECT count(*) FROM pg_roles WHERE rolname = $2)::int AS roles', [extra.database, extra.role]);
+    if (r.rows[0].dbs || r.rows[0].roles) {
+      throw new ConflictError(`database or role '${extra.database}' for service instance '${instanceId}' already exists on the PostgreSQL server (left by another broker? give each broker its own DSB_POSTGRES_DB_PREFIX)`);
+    }
   }
 
   async create(rec: InstanceRecord<PgInstance>, openCopy: (() => Promise<Readable>) | undefined, signal: AbortSignal): Promise<void> {
