@@ -157,6 +157,10 @@ describe('dsb-fs', () => {
     expect(noRepo.status).toBe(400);
     expect(noRepo.body.message).toMatch(/repoId/);
     expect((await call('POST', '/service_instances', { instanceId: 'vol-src', instanceSettings: {} })).status).toBe(409);
+    mkdirSync(path.join(dsb.dataDir, 'volumes', 'vol-stray'), { recursive: true }); // not in the registry
+    const stray = await call('POST', '/service_instances', { instanceId: 'vol-stray', instanceSettings: {} });
+    expect(stray.status).toBe(409);
+    expect(stray.body.message).toMatch(/already exists/);
     expect((await call('GET', '/service_instances/vol-x')).status).toBe(404);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-fs';
-import { BadRequestError, OcopeaError, UnavailableError } from '@ocopea/errors';
+import { BadRequestError, ConflictError, OcopeaError, UnavailableError } from '@ocopea/errors';
 import type { BrokerInfo, DsbBackend, DumpStream, InstanceRecord, InstanceView } from '@ocopea/dsb-common';
 
 /** What the broker keeps per instance. */
@@ -75,6 +75,12 @@ export class FsBackend implements DsbBackend<FsInstance> {
       throw new BadRequestError(`instanceId '${instanceId}' cannot name a directory`);
     }
     return { dir: path.join(this.volumes, instanceId) };
+  }
+
+  /** A new instance never adopts a directory left behind (e.g. by a broker whose registry was lost). */
+  async ensureFree(instanceId: string, extra: FsInstance): Promise<void> {
+    const exists = await lstat(extra.dir).then(() => true, () => false);
+    if (exists) throw new ConflictError(`volume directory ${extra.dir} for service instance '${instanceId}' already exists`);
   }
 
   async ping(): Promise<void> {
