@@ -4,6 +4,7 @@ import https from 'node:https';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { BadGatewayError, OcopeaError } from '@ocopea/errors';
 import type { CrbLocation } from './copy-protocol';
+import { IN_FLIGHT } from './process-stream';
 
 /** What a finished upload proved: bytes sent, their SHA-256, and what the CRB answered. */
 export interface UploadResult {
@@ -116,7 +117,7 @@ export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
     const onData = (chunk: Buffer) => {
       hash.update(chunk);
       size += chunk.length;
-      if (!req.write(chunk)) {
+      if (!req.write(chunk) && req.writableLength >= IN_FLIGHT) {
         o.source.pause();
         req.once('drain', () => { if (!settled) o.source.resume(); });
       }
