@@ -27,7 +27,7 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
         headers: { 'Repr-Digest': reprDigest(stored.sha256), 'X-Ocopea-Sha256': stored.sha256 },
       };
     } catch (err) {
-      drainRefused(req, res);
+      await drainRefused(req, res);
       throw err;
     }
   });
@@ -71,12 +71,23 @@ function detachedBody(req: Request): PassThrough {
   return body;
 }
 
-/** After a refusal: read and discard what the client still sends (bounded), then close the connection. */
-function drainRefused(req: Request, res: Response): void {
+/**
+ * After a refusal: read and discard what the client still sends, so it gets our answer instead of a reset, up to a
+ * bound; beyond it, answer with `Connection: close` and stop reading.
+ */
+function drainRefused(req: Request, res: Response): Promise<void> {
   req.unpipe();
-  if (req.complete || req.destroyed) return;
-  res.setHeader('Connection', 'close');
-  let n = 0;
-  req.on('data', (c: Buffer) => { n += c.length; if (n > MAX_DRAIN_BYTES) req.destroy(); });
-  req.resume();
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let n = 0;
+    const done = () => { req.off('data', onData); resolve(); };
+    const onData = (c: Buffer) => {
+      n += c.length;
+      if (n > MAX_DRAIN_BYTES) { res.setHeader('Connection', 'close'); req.pause(); done(); }
+    };
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('close', done);
+    req.resume();
+  });
 }
