@@ -9,6 +9,7 @@
 // script); BENCH_RUN=tsx runs it from source through the tsx loader instead (more memory: the loader's own).
 // Env: BENCH_SIZE_MB (default 2048), BENCH_DIR (default the OS temp dir; the data is deleted at the end),
 // BENCH_VERIFY=1 to hash the download on the client too (costs client CPU inside the timed download).
+// Downloads use curl when it is installed (BENCH_CLIENT=node to use node's http client instead); uploads use node's.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, promises as fsp } from 'node:fs';
@@ -95,6 +96,24 @@ function upload(url: string): Promise<{ s: number; status: number; sha: string }
   });
 }
 
+/** Download with curl (a C client: less CPU taken from the 2-core machine than a node client), when available. */
+function curlDownload(url: string): Promise<{ s: number; status: number; n: number; sha: string } | undefined> {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const c = spawn('curl', ['-s', '-o', '/dev/null', '-D', '-', '-w', '%{http_code} %{size_download}', url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+    c.on('error', () => resolve(undefined));
+    c.on('exit', (code) => {
+      if (code !== 0) return resolve(undefined);
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      const [status, n] = out.trim().split('\n').pop()!.split(' ').map(Number);
+      const sha = /x-ocopea-sha256:\s*([0-9a-f]{64})/i.exec(out)?.[1] ?? '';
+      resolve({ s, status, n, sha });
+    });
+  });
+}
+
 function download(url: string): Promise<{ s: number; status: number; n: number; sha: string; got?: string }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
@@ -166,7 +185,8 @@ async function main(): Promise<void> {
       t.up.push(up.s);
       rssAfterUpload = Math.max(rssAfterUpload, vmHwmKiB(child.pid!));
       cacheCrb = dropCache(path.join(dataDir, 'data', id));
-      const down = await download(`${base}/copies/${id}/data`);
+      const down = (!verify && process.env.BENCH_CLIENT !== 'node' ? await curlDownload(`${base}/copies/${id}/data`) : undefined)
+        ?? await download(`${base}/copies/${id}/data`);
       if (down.status !== 200 || down.n !== SIZE) throw new Error(`download answered ${down.status} with ${down.n} bytes`);
       if (down.sha !== sha || (verify && down.got !== sha)) throw new Error('download digest mismatch');
       t.down.push(down.s);

@@ -90,6 +90,16 @@ describe('crb-fs over HTTP', () => {
     expect(await a.answered).toBe(200);
   });
 
+  it('aborts an upload in progress when its copy is deleted, leaving nothing', async () => {
+    const up = await startUpload(crb, 'doomed', bytes(128 * 1024, 21));
+    expect((await send('DELETE', `${crb.url}/copies/doomed`)).status).toBe(200);
+    up.req.end(bytes(1000, 22));
+    expect(await up.answered).toBe(409);
+    expect((await send('GET', `${crb.url}/copies/doomed`)).status).toBe(404);
+    expect((await send('GET', `${crb.url}/copies/doomed/data`)).status).toBe(404);
+    await eventually(() => filesIn(crb.dataDir, 'tmp').length === 0 && filesIn(crb.dataDir, 'locks').length === 0, 'cleanup after the delete');
+  });
+
   it('rejects traversal ids with 400 and never writes outside the data root', async () => {
     const outside = path.join(path.dirname(crb.dataDir), `evil-${process.pid}`);
     for (const id of [`..%2F..%2F${path.basename(outside)}`, 'a..b', '%2E%2E', 'a%5Cb', 'a%00b', 'x'.repeat(300)]) {
