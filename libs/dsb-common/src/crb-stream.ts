@@ -175,7 +175,9 @@ export function downloadCopy(o: { url: string; copyId: string; signal?: AbortSig
       const contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined;
       const result: Download['result'] = { size: 0 };
       const hash = createHash('sha256');
+      // A roomy buffer keeps the socket flowing while the consumer (pg_restore, tar) takes its time.
       const verifier = new Transform({
+        highWaterMark: IN_FLIGHT,
         transform(chunk: Buffer, _enc, cb: TransformCallback) { hash.update(chunk); result.size += chunk.length; cb(null, chunk); },
         flush(cb: TransformCallback) {
           result.sha256 = hash.digest('hex');

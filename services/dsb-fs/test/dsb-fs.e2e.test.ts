@@ -1,6 +1,6 @@
 // dsb-fs end to end: the broker and the real crb-fs run as child processes. A fake CRB (in this process) plays the
 // CRB that drops an upload, or serves hostile tar streams.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pack } from 'tar-stream';
@@ -69,7 +69,10 @@ function findFile(dir: string, name: string): string | undefined {
 beforeAll(async () => {
   [crb, dsb, fake] = await Promise.all([startService({ service: 'crb-fs' }), startService({ service: 'dsb-fs' }), startFakeCrb()]);
 });
-afterAll(async () => { await Promise.all([dsb?.stop(), crb?.stop(), fake?.close()]); });
+afterAll(async () => {
+  await Promise.all([dsb?.stop(), crb?.stop(), fake?.close()]);
+  for (const d of [dsb?.dataDir, crb?.dataDir]) if (d) rmSync(d, { recursive: true, force: true });
+});
 
 describe('dsb-fs', () => {
   let src: Json;

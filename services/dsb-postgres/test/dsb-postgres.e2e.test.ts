@@ -1,6 +1,6 @@
 // dsb-postgres end to end: the broker and the real crb-fs run as child processes, PostgreSQL is real. A fake CRB
 // (in this process) plays the CRB that dies mid-copy, refuses, or serves tampered bytes.
-import { readdirSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { requireTestPostgres, TEST_PG_URL } from '@ocopea/sql-store';
@@ -88,6 +88,7 @@ afterAll(async () => {
     await new Promise((r) => setTimeout(r, 100));
   }
   await Promise.all([dsb?.stop(), crb?.stop(), fake?.close()]);
+  for (const d of [dsb?.dataDir, crb?.dataDir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 describe('dsb-postgres', () => {
@@ -241,9 +242,9 @@ describe('dsb-postgres', () => {
       const post = (instanceId: string) => fetch(`${other.url}/service_instances`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instanceId, instanceSettings: {} }) });
       const r = await post(id('src'));
       expect(r.status).toBe(409);
-      expect((await r.json()).message).toMatch(/already exists on the PostgreSQL server/);
+      expect(((await r.json()) as Json).message).toMatch(/already exists on the PostgreSQL server/);
       expect((await fetch(`${other.url}/service_instances/${id('src')}`)).status).toBe(404);
-    } finally { await other.stop(); }
+    } finally { await other.stop(); rmSync(other.dataDir, { recursive: true, force: true }); }
   });
 
   it('keeps its registry across a restart; DELETE drops database and role (open connections included), then 404', async () => {
