@@ -8,7 +8,14 @@ async function main(): Promise<void> {
   const root = serviceDataDir('crb-fs');
   const version = process.env.npm_package_version ?? '0.1.0';
   const logger = createLogger('crb-fs');
-  const repo = await FsCopyRepository.open({ root, log: (msg, fields) => logger.warn(fields ?? {}, msg), reclaim: minorGc() });
+  // OCOPEA_CRB_GC_EVERY_MB: how often streaming nudges a young-generation GC (0 = never; default 8).
+  const gcEveryMb = Number(process.env.OCOPEA_CRB_GC_EVERY_MB ?? 8);
+  const repo = await FsCopyRepository.open({
+    root,
+    log: (msg, fields) => logger.warn(fields ?? {}, msg),
+    reclaim: gcEveryMb > 0 ? minorGc() : undefined,
+    reclaimEveryBytes: (gcEveryMb > 0 ? gcEveryMb : 8) * 1024 * 1024,
+  });
   const svc = createCrbApp({ repo, logger, publicUrl: process.env.OCOPEA_PUBLIC_URL || undefined, version, build: process.env.OCOPEA_BUILD || version });
   await runService(svc, { port: servicePort(8082), host: process.env.HOST || undefined });
 }
