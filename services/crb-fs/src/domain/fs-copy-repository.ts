@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Writable, type Readable } from 'node:stream';
 import { BadRequestError, ConflictError, InsufficientStorageError, NotFoundError, OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
 import { assertSafeId } from './ids';
 import { fsyncDir, isErrno, KeyedQueue, pathInside, randomName, removeDurably, writeJsonAtomic } from './fs-util';
@@ -412,7 +411,7 @@ export class FsCopyRepository {
       landedFile = undefined;
       return { copyId, repoId, size, sha256 };
     } catch (err) {
-      body.destroy();
+      body.unpipe();
       await fsp.rm(part, { force: true }).catch(() => undefined);
       if (landedFile) await removeDurably(landedFile).catch(() => undefined);
       throw abort.signal.aborted && abort.signal.reason instanceof OcopeaError ? abort.signal.reason : mapFsError(err);
@@ -426,19 +425,18 @@ export class FsCopyRepository {
   /** Streams `body` into `file`, fsyncs it; returns size and SHA-256. */
   private async receive(body: Readable, file: string, signal: AbortSignal): Promise<{ size: number; sha256: string }> {
     const fh = await this.openPartFile(file);
-    const hasher = new HashingCounter(this.streamed);
     try {
-      const writer = new FileHandleWriter(fh);
+      const writer = new FileHandleWriter(fh, this.streamed);
       try {
-        await pipeline(body, hasher, writer, { signal });
+        await pipeInto(body, writer, signal);
       } finally {
         await writer.settled(); // a background flush must finish before the file is closed
       }
       await writer.flush();
+      return { size: writer.size, sha256: writer.digest() };
     } finally {
       await fh.close().catch(() => undefined);
     }
-    return { size: hasher.size, sha256: hasher.digest() };
   }
 
   private metadataFromHints(copyId: string, repoId: string, hints: UploadHints = {}): CopyMetadata {
@@ -501,18 +499,39 @@ export class FsCopyRepository {
   }
 }
 
-/** Passes bytes through while hashing (SHA-256) and counting them. */
-class HashingCounter extends Transform {
-  size = 0;
-  private readonly hash = createHash('sha256');
-  constructor(private readonly onBytes: (n: number) => void) { super(); }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
-    this.size += chunk.length;
-    this.onBytes(chunk.length);
-    cb(null, chunk);
-  }
-  digest(): string { return this.hash.digest('hex'); }
+/**
+ * Pipes `src` into `dest` until `dest` has finished; rejects (and unpipes, destroying `dest` but never `src`, which
+ * the caller owns) when either fails, `src` closes before its end (a client gone midway) or `signal` aborts.
+ */
+function pipeInto(src: Readable, dest: Writable, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) { reject(signal.reason); return; }
+    let settled = false;
+    const cleanup = () => {
+      settled = true;
+      src.off('error', fail); src.off('close', onSrcClose); src.off('aborted', onAborted);
+      dest.off('error', fail); dest.off('finish', onFinish);
+      signal.removeEventListener('abort', onAbort);
+    };
+    function fail(err: unknown) {
+      if (settled) return;
+      cleanup();
+      src.unpipe(dest);
+      dest.destroy();
+      reject(err);
+    }
+    const onFinish = () => { if (!settled) { cleanup(); resolve(); } };
+    const onSrcClose = () => { if (!src.readableEnded) fail(new Error('the sender went away before the end of the stream')); };
+    const onAborted = () => fail(new Error('the sender aborted the stream'));
+    const onAbort = () => fail(signal.reason);
+    src.on('error', fail);
+    src.on('close', onSrcClose);
+    src.on('aborted', onAborted);
+    dest.on('error', fail);
+    dest.on('finish', onFinish);
+    signal.addEventListener('abort', onAbort);
+    src.pipe(dest);
+  });
 }
 
 /**
@@ -522,11 +541,19 @@ class HashingCounter extends Transform {
  * instead of all at the end; `flush()` waits for it and fsyncs what is left.
  */
 class FileHandleWriter extends Writable {
+  /** Bytes received so far. */
+  size = 0;
+  private readonly hash = createHash('sha256');
   private sinceSync = 0;
   private syncing?: Promise<void>;
   private syncError?: unknown;
 
-  constructor(private readonly fh: FileHandle, private readonly syncEveryBytes = 32 * 1024 * 1024) { super({ highWaterMark: 512 * 1024 }); }
+  constructor(private readonly fh: FileHandle, private readonly onBytes: (n: number) => void = () => undefined, private readonly syncEveryBytes = 32 * 1024 * 1024) {
+    super({ highWaterMark: 512 * 1024 });
+  }
+
+  /** SHA-256 of everything written, 64 hex digits (once finished). */
+  digest(): string { return this.hash.digest('hex'); }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.writeAll([chunk]).then(() => cb(), cb);
@@ -549,12 +576,16 @@ class FileHandleWriter extends Writable {
 
   private async writeAll(bufs: Buffer[]): Promise<void> {
     if (this.syncError) throw this.syncError;
+    // Start the write, then hash while the thread pool copies the same (unchanging) buffers into the file.
+    let writing: Promise<{ bytesWritten: number }> = bufs.length === 1 ? this.fh.write(bufs[0]) : this.fh.writev(bufs);
+    for (const b of bufs) { this.hash.update(b); this.size += b.length; this.onBytes(b.length); }
     let pending = bufs;
     while (pending.length) {
-      const { bytesWritten } = pending.length === 1 ? await this.fh.write(pending[0]) : await this.fh.writev(pending);
+      const { bytesWritten } = await writing;
       if (bytesWritten === 0) throw new Error('write made no progress');
       pending = dropBytes(pending, bytesWritten);
       this.sinceSync += bytesWritten;
+      if (pending.length) writing = pending.length === 1 ? this.fh.write(pending[0]) : this.fh.writev(pending);
     }
     if (this.sinceSync >= this.syncEveryBytes && !this.syncing) {
       this.sinceSync = 0;

@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import type { CrbPaths } from '@ocopea/api';
 import { RangeNotSatisfiableError } from '@ocopea/errors';
 import type { TypedRouter } from '@ocopea/service-kit';
@@ -14,9 +13,11 @@ export function reprDigest(sha256Hex: string): string {
 
 export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
   r.post('/repositories/{repoId}/copies/{copyId}/data', async ({ params, headers, req, res }) => {
-    const body = detachedBody(req);
+    // The domain pipes the body and never destroys it, so a refusal (400, 409, 507) can still be answered on this
+    // socket; a client gone midway is seen as an error/close of the request. A late socket error must not go unheard.
+    req.on('error', () => undefined);
     try {
-      const stored = await deps.repo.storeData(params.repoId, params.copyId, body, {
+      const stored = await deps.repo.storeData(params.repoId, params.copyId, req, {
         crbUrl: deps.crbUrl(req),
         expectedSha256: header(headers['x-ocopea-expected-sha256']),
         hints: { dsb: header(headers.dsb), copyTimestamp: header(headers.copytimestamp), facility: header(headers.facility) },
@@ -55,20 +56,6 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
 
 function header(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-/**
- * The request body as a stream the domain may destroy without destroying the socket (so a 507 or 400 can still be
- * answered). A client that goes away before the end destroys it with an error, which aborts the upload.
- */
-function detachedBody(req: Request): PassThrough {
-  const body = new PassThrough({ highWaterMark: 256 * 1024 });
-  const gone = () => { if (!req.complete) body.destroy(new Error('client disconnected before the end of the upload')); };
-  req.once('aborted', gone);
-  req.once('close', gone);
-  req.once('error', (err) => body.destroy(err));
-  req.pipe(body);
-  return body;
 }
 
 /**
