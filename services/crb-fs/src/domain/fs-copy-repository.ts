@@ -360,7 +360,7 @@ export class FsCopyRepository {
    * Streams `body` into the repository as the data of `copyId`, in constant memory, hashing and counting on the way.
    * Visible only once complete, fsynced and recorded; on any failure (client gone, digest mismatch, disk full) nothing
    * is left behind. 404 unknown repository, 409 when data exists or another upload of the same copy is under way,
-   * 400 digest mismatch, 507 disk full. `body` is destroyed on failure.
+   * 400 digest mismatch, 507 disk full. `body` is unpiped, never destroyed, on failure (its owner decides: an HTTP server still answers on its socket).
    */
   async storeData(repoId: string, copyId: string, body: Readable, opts: StoreDataOptions): Promise<StoredData> {
     assertSafeId('repoId', repoId);
