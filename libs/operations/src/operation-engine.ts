@@ -172,7 +172,7 @@ export class OperationEngine {
     const startAt = Math.max(0, op.step ? op.steps.indexOf(op.step) : 0);
     const ctx = {
       op, input: op.input, state: op.state, signal,
-      checkpoint: async () => { await this.save(op.id, { state: ctx.state }); },
+      checkpoint: async () => { await this.save(op.id, { state: ctx.state }, true); },
     };
     try {
       for (let i = startAt; i < kind.steps.length; i++) {
@@ -180,40 +180,55 @@ export class OperationEngine {
         const step = kind.steps[i];
         op.step = step.name;
         op.progress = { completed: i, total: kind.steps.length };
-        await this.save(op.id, { step: step.name, progress_completed: i });
+        await this.save(op.id, { step: step.name, progress_completed: i }, true);
         await step.run(ctx);
-        await this.save(op.id, { state: ctx.state, progress_completed: i + 1 });
+        await this.save(op.id, { state: ctx.state, progress_completed: i + 1 }, true);
       }
       op.state = ctx.state;
       op.phase = 'succeeded';
       op.progress = { completed: kind.steps.length, total: kind.steps.length };
-      await this.save(op.id, { phase: 'succeeded', lease_owner: null, lease_until: 0, progress_completed: kind.steps.length });
+      await this.save(op.id, { phase: 'succeeded', lease_owner: null, lease_until: 0, progress_completed: kind.steps.length }, true);
       await kind.onSucceeded?.(op).catch((err) => this.opts.onError?.(err, op.id));
     } catch (err) {
+      // Another worker took the operation over (our lease lapsed): it is theirs now, touch nothing.
+      if (err instanceof LeaseLostError) return;
       if (signal.aborted && this.stopped) {
         // Shutting down: leave it open for the next start to resume, and say who held it last.
-        await this.save(op.id, { state: ctx.state, lease_owner: null, lease_until: 0 }).catch(() => undefined);
+        await this.save(op.id, { state: ctx.state, lease_owner: null, lease_until: 0 }, true).catch(() => undefined);
         return;
       }
       op.state = ctx.state;
-      await this.fail(op, (err as Error)?.message ?? String(err));
+      await this.fail(op, (err as Error)?.message ?? String(err), true).catch((e) => { if (!(e instanceof LeaseLostError)) throw e; });
     }
   }
 
-  private async fail(op: Operation, reason: string): Promise<void> {
+  private async fail(op: Operation, reason: string, fenced = false): Promise<void> {
     op.phase = 'failed';
     op.error = reason;
-    await this.save(op.id, { phase: 'failed', error: reason, state: op.state, lease_owner: null, lease_until: 0 });
+    await this.save(op.id, { phase: 'failed', error: reason, state: op.state, lease_owner: null, lease_until: 0 }, fenced);
     const kind = this.kinds.get(op.kind) as unknown as OperationKind<unknown, unknown> | undefined;
     await kind?.onFailed?.(op, reason)?.catch((err) => this.opts.onError?.(err, op.id));
   }
 
-  private async save(id: string, fields: Record<string, unknown>): Promise<void> {
+  /**
+   * Writes fields of one operation. `fenced` writes (from the worker running it) only land while this engine still
+   * holds the lease; otherwise LeaseLostError: a worker whose lease lapsed must never overwrite the new owner's work.
+   */
+  private async save(id: string, fields: Record<string, unknown>, fenced = false): Promise<void> {
     const cols = Object.keys(fields);
     const sets = cols.map((c, i) => `${c}=$${i + 2}`);
     const values = cols.map((c) => (c === 'state' ? JSON.stringify(fields[c] ?? null) : fields[c]));
-    await this.db.query(`UPDATE operations SET ${sets.join(', ')}, updated=$${cols.length + 2} WHERE id=$1`, [id, ...values, Date.now()]);
+    const fence = fenced ? ` AND lease_owner=$${cols.length + 3}` : '';
+    const r = await this.db.query(`UPDATE operations SET ${sets.join(', ')}, updated=$${cols.length + 2} WHERE id=$1${fence}`,
+      fenced ? [id, ...values, Date.now(), this.owner] : [id, ...values, Date.now()]);
+    if (fenced && r.rowCount === 0) throw new LeaseLostError(id);
   }
+
+}
+
+/** The running worker no longer holds the operation's lease. */
+class LeaseLostError extends Error {
+  constructor(id: string) { super(`lease on operation ${id} lost to another worker`); }
 }
 
 function toOp(r: Row): Operation {

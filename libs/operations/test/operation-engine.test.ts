@@ -51,7 +51,7 @@ describe.each([
   it('after a crash, a resumable operation re-runs its interrupted step and finishes', async () => {
     let release!: () => void;
     const gate = { wait: new Promise<void>((r) => { release = r; }) };
-    const first = new OperationEngine(db, { exclusive: true }).register(kind('res', true, gate));
+    const first = new OperationEngine(db, { exclusive: true, stopTimeoutMs: 50 }).register(kind('res', true, gate));
     await first.start();
     const op = await first.submit<In>('res', 'app-3', { n: 1 });
     while ((await first.get(op.id)).step !== 'two') await new Promise((r) => setTimeout(r, 10));
@@ -63,14 +63,18 @@ describe.each([
     expect(final.phase).toBe('succeeded');
     expect(calls).toEqual(['two', 'three']);
     expect(final.attempts).toBe(2);
+    // The abandoned worker wakes up late: its writes are fenced by the lease and must not touch the new owner's result.
     release();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await second.get(op.id)).toEqual(final);
+    await first.stop();
     await second.stop();
   });
 
   it('after a crash, a non-resumable running operation fails with a reason instead of staying running', async () => {
     const gate = { wait: new Promise<void>(() => undefined) };
     const reasons: string[] = [];
-    const first = new OperationEngine(db, { exclusive: true }).register(kind('nores', false, gate));
+    const first = new OperationEngine(db, { exclusive: true, stopTimeoutMs: 50 }).register(kind('nores', false, gate));
     await first.start();
     const op = await first.submit<In>('nores', 'app-4', { n: 1 });
     while ((await first.get(op.id)).step !== 'two') await new Promise((r) => setTimeout(r, 10));
@@ -80,6 +84,7 @@ describe.each([
     expect(final.phase).toBe('failed');
     expect(final.error).toMatch(/restarted during step 'two'/);
     expect(reasons).toHaveLength(1);
+    await first.stop();
     await second.stop();
   });
 
