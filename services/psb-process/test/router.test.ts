@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -59,6 +59,24 @@ describe('psb-process router (in process, responses validated against specs/psb.
       expect(res.body.message).toMatch(msg);
     }
     expect((await request(app).get('/psb/app-services')).body).toEqual([]);
+  });
+
+  it('answers 400 for app service ids and environments a process or the log folder cannot take, creating nothing', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ appServiceId: '..' }, /not allowed/],
+      [{ appServiceId: '.' }, /not allowed/],
+      [{ appServiceId: 'a\u0000b' }, /not allowed/],
+      [{ environmentVariables: { X: 'a\u0000b' } }, /cannot be passed/],
+      [{ environmentVariables: { 'A=B': 'x' } }, /cannot be passed/],
+    ];
+    for (const [over, msg] of cases) {
+      const res = await request(app).post('/psb/app-services').send(manifest(over));
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 400, reason: 'bad_request' });
+      expect(res.body.message).toMatch(msg);
+    }
+    expect((await request(app).get('/psb/app-services')).body).toEqual([]);
+    expect(existsSync(path.join(dataDir, 'apps'))).toBe(false);
   });
 
   it('answers 404 for unknown app services on status, delete and logs', async () => {

@@ -111,6 +111,11 @@ export class ProcessSupervisor {
     if (appServiceId.length > this.o.idMaxLength) {
       throw new BadRequestError(`appServiceId is ${appServiceId.length} characters long; this PSB accepts at most ${this.o.idMaxLength} (appServiceIdMaxLength)`);
     }
+    // '.' and '..' would make the log folder apps/<space> or apps/ itself (a DELETE then wiped every app's logs);
+    // a NUL cannot go into a child's environment (spawn threw: a 500).
+    if (appServiceId === '.' || appServiceId === '..' || [...appServiceId].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+      throw new BadRequestError(`appServiceId ${JSON.stringify(appServiceId)} is not allowed ('.', '..' and control characters are refused)`);
+    }
     if (!this.o.spaces.includes(space)) throw new BadRequestError(`unknown space '${space}' (spaces: ${this.o.spaces.join(', ')})`);
     const k = key(space, appServiceId);
     if (this.records.has(k) || this.reserved.has(k)) throw new ConflictError(`app service '${appServiceId}' already exists in space '${space}'`);
@@ -118,6 +123,11 @@ export class ProcessSupervisor {
     const { env: appEnv, unresolved } = appServiceEnvironment(req.environmentVariables, req.serviceBindings);
     if (unresolved.length) {
       throw new BadRequestError(`environment placeholders not matched by any service binding: ${[...new Set(unresolved)].join(', ')}`);
+    }
+    for (const [name, value] of Object.entries(appEnv)) {
+      if (!name || name.includes('=') || name.includes('\u0000') || String(value).includes('\u0000')) {
+        throw new BadRequestError(`environment variable ${JSON.stringify(name)} cannot be passed to a process (empty name, '=' or NUL)`);
+      }
     }
     this.reserved.add(k);
     try {
