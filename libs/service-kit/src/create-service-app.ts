@@ -5,6 +5,7 @@ import swaggerUi from 'swagger-ui-express';
 import { randomUUID } from 'node:crypto';
 import { REQUEST_ID_HEADER, runWithRequestContext } from '@ocopea/api';
 import { errorMiddleware, notFoundMiddleware } from './error-middleware';
+import { BadRequestError } from '@ocopea/errors';
 import { createLogger, type Logger } from './logger';
 import { loadSpec, type OpenApiDocument } from './load-spec';
 import { TypedRouter } from './typed-router';
@@ -104,6 +105,7 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
   }
 
   app.use(express.json({ limit: opts.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'], strict: false }));
+  app.use(refuseNul);
   app.use(OpenApiValidator.middleware({
     apiSpec: structuredClone(spec) as never,
     validateRequests: { allowUnknownQueryParameters: false },
@@ -138,3 +140,23 @@ export function listOperations(spec: OpenApiDocument): string[] {
   }
   return out;
 }
+
+/** True when a JSON value holds a NUL character in any string or key. */
+function hasNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (Array.isArray(v)) return v.some(hasNul);
+  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x));
+  return false;
+}
+
+/**
+ * Refuses a NUL character in the URL (`%00`) or in a JSON body with a 400: no id, name or setting of ours may hold
+ * one, and PostgreSQL text, file names and process environments cannot (they failed deep down as 500s).
+ */
+const refuseNul: RequestHandler = (req, _res, next) => {
+  if (/%00/.test(req.originalUrl) || hasNul(req.body)) {
+    next(new BadRequestError('NUL characters (\\u0000, %00) are not allowed in the URL or the request body'));
+    return;
+  }
+  next();
+};

@@ -61,6 +61,19 @@ describe('service kit', () => {
     expect((await request(app).delete('/pets-api/pets/tom')).status).toBe(204);
   });
 
+  it('answers 400 for a NUL character in the URL or anywhere in a JSON body, before any handler runs', async () => {
+    for (const res of [
+      await request(app).post('/pets-api/pets').send({ name: 'a\u0000b' }),
+      await request(app).post('/pets-api/pets').send({ name: 'ok', tags: { 'k\u0000': 'v' } }),
+      await request(app).get('/pets-api/pets/a%00b'),
+      await request(app).get('/pets-api/pets?limit=1&x=%00'),
+    ]) {
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 400, reason: 'bad_request', message: expect.stringMatching(/NUL/) });
+    }
+    expect((await request(app).get('/pets-api/pets')).body.map((p: { name: string }) => p.name)).not.toContain('a\u0000b');
+  });
+
   it('hides internals of unexpected errors: 500 with no stack and no message detail', async () => {
     const res = await request(app).get('/pets-api/crash');
     expect(res.status).toBe(500);
