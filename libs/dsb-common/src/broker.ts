@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { BadRequestError, ConflictError, NotFoundError, OcopeaError } from '@ocopea/errors';
-import { checkCopyProtocol, COPY_PROTOCOL, COPY_PROTOCOL_VERSION, crbLocation } from './copy-protocol';
+import { checkCopyProtocol, COPY_PROTOCOL, COPY_PROTOCOL_VERSION, crbLocation, checkCrbId } from './copy-protocol';
 import { downloadCopy, uploadCopy } from './crb-stream';
 import type { InstanceRecord, InstanceRegistry, InstanceState } from './instance-registry';
 
@@ -157,6 +157,7 @@ export class DsbBroker<E> {
     if (req.restoreInfo) {
       const r = req.restoreInfo;
       if (!r.copyId) throw new BadRequestError('restoreInfo.copyId is required');
+      checkCrbId(r.copyId, 'restoreInfo.copyId');
       checkCopyProtocol(r.copyRepoProtocol, r.copyRepoProtocolVersion);
       const crb = crbLocation(r.copyRepoCredentials);
       restore = { copyId: r.copyId, url: crb.url, repoId: crb.repoId, copyType: r.copyType ?? null };
@@ -216,6 +217,7 @@ export class DsbBroker<E> {
 
   async copy(id: string, req: CopyRequest): Promise<CopyOutcome> {
     if (!req.copyId) throw new BadRequestError('copyId is required');
+    checkCrbId(req.copyId, 'copyId');
     checkCopyProtocol(req.copyRepoProtocol, req.copyRepoProtocolVersion);
     const crb = crbLocation(req.copyRepoCredentials);
     const rec = this.require(id);

@@ -29,10 +29,24 @@ export function crbLocation(creds: Record<string, string | undefined> | null | u
   const repoId = creds?.repoId;
   if (!url) throw new BadRequestError('copyRepoCredentials.url is required');
   if (!repoId) throw new BadRequestError('copyRepoCredentials.repoId is required');
+  checkCrbId(repoId, 'copyRepoCredentials.repoId');
   let parsed: URL;
   try { parsed = new URL(url); } catch { throw new BadRequestError(`copyRepoCredentials.url '${url}' is not a URL`); }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new BadRequestError(`copyRepoCredentials.url '${url}' must be http or https`);
   }
   return { url: url.replace(/\/+$/, ''), repoId };
+}
+
+/** The ids a CRB takes (specs/crb.yaml `copyId`/`repoId`): letters, digits, `_`, `.`, `-`; not starting with a dot; ≤ 128. */
+const CRB_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * Refuses with 400 a copy or repository id no CRB of ours would take, before any dump starts: otherwise the CRB's
+ * 400 came back from the DSB as a 502, blaming the CRB for the caller's mistake.
+ */
+export function checkCrbId(id: string, field: string): void {
+  if (!CRB_ID.test(id)) {
+    throw new BadRequestError(`${field} ${JSON.stringify(id.length > 140 ? `${id.slice(0, 140)}…` : id)} is not a valid CRB id (letters, digits, '_', '.', '-', at most 128, not starting with '.', '_' or '-')`);
+  }
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { OcopeaError } from '@ocopea/errors';
-import { checkCopyProtocol, crbLocation, downloadCopy, DsbBroker, InstanceRegistry, uploadCopy, type DsbBackend, type InstanceRecord } from '../src';
+import { checkCopyProtocol, checkCrbId, crbLocation, downloadCopy, DsbBroker, InstanceRegistry, uploadCopy, type DsbBackend, type InstanceRecord } from '../src';
 import { startFakeCrb, type FakeCrb } from '../test-support/fake-crb';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dsb-common-'));
@@ -21,6 +21,16 @@ describe('copy protocol', () => {
     expect(() => crbLocation({ url: 'http://x/crb' })).toThrow(/repoId/);
     expect(() => crbLocation({ url: 'file:///etc', repoId: 'r' })).toThrow(/http/);
     expect(() => crbLocation(null)).toThrow(/url/);
+  });
+  it('refuses copy and repository ids a CRB cannot take (path tricks, too long) with 400 instead of relaying the CRB 400 as a 502', () => {
+    for (const ok of ['7c9e6679-7425-40de-944b-e07fc1f90ae7', 'default', 'a.b_c-1']) expect(() => checkCrbId(ok, 'copyId')).not.toThrow();
+    for (const bad of ['../x', '..', '.hidden', 'a/b', 'a b', '', 'x'.repeat(129)]) {
+      let err: unknown;
+      try { checkCrbId(bad, 'copyId'); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(OcopeaError);
+      expect((err as OcopeaError).status).toBe(400);
+    }
+    expect(() => crbLocation({ url: 'http://x/crb', repoId: '../etc' })).toThrow(/repoId/);
   });
 });
 
@@ -133,5 +143,8 @@ describe('broker lifecycle', () => {
     expect(calls).toContain('discard x');
     await expect(broker.create({ instanceId: 'y', instanceSettings: { plan: 'nope' } })).rejects.toMatchObject({ status: 400 });
     await expect(broker.copy('x', { copyId: 'c', copyRepoCredentials: { url: 'http://h/crb', repoId: 'r' } })).rejects.toMatchObject({ status: 409 });
+    await expect(broker.copy('x', { copyId: '../c', copyRepoCredentials: { url: 'http://h/crb', repoId: 'r' } })).rejects.toMatchObject({ status: 400 });
+    await expect(broker.create({ instanceId: 'z', instanceSettings: {}, restoreInfo: { copyId: '../c', copyRepoCredentials: { url: 'http://h/crb', repoId: 'r' } } })).rejects.toMatchObject({ status: 400 });
+    await expect(broker.get('z')).rejects.toMatchObject({ status: 404 });
   });
 });
