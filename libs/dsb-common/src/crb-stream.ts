@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { BadGatewayError, OcopeaError } from '@ocopea/errors';
+import { BadGatewayError, ConflictError, OcopeaError } from '@ocopea/errors';
 import type { CrbLocation } from './copy-protocol';
 import { IN_FLIGHT } from './process-stream';
 
@@ -101,6 +101,8 @@ export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
     req.on('response', (res) => {
       readSmallBody(res).then((text) => {
         const status = res.statusCode ?? 0;
+        // A CRB 409 means the caller reused a copy id: the caller's conflict (409), not a broken CRB (502).
+        if (status === 409) return fail(new ConflictError(`copy '${o.copyId}' already exists in the CRB (${where}): ${errorMessage(text)}`));
         if (status < 200 || status > 299) return fail(new BadGatewayError(`CRB answered ${status} to ${where}: ${errorMessage(text)}`));
         if (sent === undefined) return fail(new BadGatewayError(`CRB answered ${status} to ${where} before the whole copy was sent`));
         const crbSha256 = digestFromHeaders(res.headers);

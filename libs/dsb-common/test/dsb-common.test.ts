@@ -67,6 +67,16 @@ describe('streaming to and from a CRB', () => {
     expect(fake.copies.get('ok')?.toString()).toBe('hello world');
   });
 
+  it('answers 409 (not 502) when the CRB already holds the copy id, and 502 for other CRB refusals', async () => {
+    for (const [crbStatus, ours] of [[409, 409], [404, 502], [500, 502]] as const) {
+      fake.refuseWith = crbStatus;
+      try {
+        await expect(uploadCopy({ crb: crb(), copyId: `refused-${crbStatus}`, source: Readable.from([Buffer.from('x')]), sourceSucceeded: Promise.resolve() }))
+          .rejects.toMatchObject({ status: ours });
+      } finally { fake.refuseWith = undefined; }
+    }
+  });
+
   it('aborts the upload when the producer fails after its last byte: the CRB keeps nothing', async () => {
     const source = new PassThrough();
     let fail!: (e: Error) => void;
