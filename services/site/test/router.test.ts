@@ -81,6 +81,16 @@ describe('Site HTTP API (responses validated against specs/site.yaml)', () => {
     expectError(await request(app).post(`${api}/site/commands/register-dsb`).send({ dsbUrn: 'x', dsbUrl: 'http://nowhere' }), 503, /failed connecting.*ECONNREFUSED/);
     expectError(await request(app).post(`${api}/site/commands/register-psb`).send({ psbUrn: 'x', psbUrl: 'http://nowhere' }), 503, /PSB/);
     expectError(await request(app).post(`${api}/site/commands/register-crb`).send({ crbUrn: 'x', crbUrl: 'http://nowhere' }), 503, /CRB/);
+    expectError(await request(app).post(`${api}/site/commands/register-dsb`).send({ dsbUrn: 'x', dsbUrl: 'not a url' }), 400, /dsbUrl 'not a url' is not a URL/);
+    expectError(await request(app).post(`${api}/site/commands/register-psb`).send({ psbUrn: 'x', psbUrl: 'file:///etc/passwd' }), 400, /psbUrl .* must be http or https/);
+    expectError(await request(app).post(`${api}/site/commands/register-crb`).send({ crbUrn: 'x', crbUrl: 'ftp://crb' }), 400, /crbUrl .* must be http or https/);
+    expectError(await request(app).post(`${api}/site/commands/add-custom-artifact-registry`).send({ name: 'bad', url: 'not a url' }), 400, /url 'not a url' is not a URL/);
+    expectError(await request(app).post(`${api}/site/commands/add-docker-artifact-registry`).send({ name: 'bad', url: 'file:///tmp' }), 400, /must be http or https/);
+    expect((await request(app).get(`${api}/site/artifact-registry`)).body.map((r: { name: string }) => r.name)).not.toContain('bad');
+    for (const url of ['/srv/artifacts', 'file:///srv/artifacts']) {
+      expect((await request(app).post(`${api}/site/commands/add-custom-artifact-registry`).send({ name: 'folder', url })).status).toBe(204);
+    }
+    expect((await request(app).post(`${api}/site/commands/remove-artifact-registry`).send({ artifactRegistryName: 'folder' })).status).toBe(204);
     const again = await request(app).post(`${api}/site/commands/register-dsb`).send({ dsbUrn: 'pg-dsb', dsbUrl: 'http://dsb-pg/' });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ urn: 'pg-dsb', name: 'postgres-dsb', type: 'postgres' });

@@ -59,6 +59,7 @@ export class SiteService {
   async registerDsb(urn: string, url: string): Promise<DsbRecord> {
     requireText({ dsbUrn: urn, dsbUrl: url });
     url = trimUrl(url);
+    requireUrl('dsbUrl', url, ['http:', 'https:']);
     const info = await brokerCall(`DSB at ${url}`, () => this.brokers.dsb(url).info());
     const rec: DsbRecord = { urn, url: trimUrl(url), name: info.name, type: info.type, description: info.description, plans: info.plans };
     await this.store.upsertDsb(rec);
@@ -68,6 +69,7 @@ export class SiteService {
   async registerPsb(urn: string, url: string): Promise<void> {
     requireText({ psbUrn: urn, psbUrl: url });
     url = trimUrl(url);
+    requireUrl('psbUrl', url, ['http:', 'https:']);
     const info = await brokerCall(`PSB at ${url}`, () => this.brokers.psb(url).info());
     await this.store.upsertPsb({ urn, url: trimUrl(url), name: info.name, type: info.type, version: info.version, description: info.description, appServiceIdMaxLength: info.appServiceIdMaxLength });
   }
@@ -75,6 +77,7 @@ export class SiteService {
   async registerCrb(urn: string, url: string): Promise<void> {
     requireText({ crbUrn: urn, crbUrl: url });
     url = trimUrl(url);
+    requireUrl('crbUrl', url, ['http:', 'https:']);
     const info = await brokerCall(`CRB at ${url}`, () => this.brokers.crb(url).info());
     await this.store.upsertCrb({ urn, url: trimUrl(url), name: info.name, type: info.repoType, version: info.version });
   }
@@ -134,6 +137,8 @@ export class SiteService {
   // ------------------------------------------------------------------------------------ artifact registries
   async addRegistry(type: ArtifactRegistryType, name: string, url: string, username: string | null = null, password: string | null = null): Promise<void> {
     requireText({ name, url });
+    // customRest may also name a local folder (file: URL or absolute path), as the process PSB reads it.
+    if (!(type === 'customRest' && url.startsWith('/'))) requireUrl('url', url, type === 'customRest' ? ['http:', 'https:', 'file:'] : ['http:', 'https:']);
     await this.store.upsertRegistry({ name, type, url: trimUrl(url), username, password });
   }
   /** Registries without passwords (orcs leaked them, §7.13). */
@@ -378,6 +383,13 @@ function requireText(fields: Record<string, string | null | undefined>, prefix =
   for (const [k, v] of Object.entries(fields)) if (typeof v !== 'string' || v.trim() === '') throw new BadRequestError(`${prefix}Missing ${k}`);
 }
 const trimUrl = (u: string) => u.replace(/\/+$/, '');
+
+/** A URL the Site will call must parse and use one of `protocols` (400 otherwise: a malformed URL was a 503). */
+function requireUrl(field: string, url: string, protocols: string[]): void {
+  let parsed: URL;
+  try { parsed = new URL(url); } catch { throw new BadRequestError(`${field} '${url}' is not a URL`); }
+  if (!protocols.includes(parsed.protocol)) throw new BadRequestError(`${field} '${url}' must be ${protocols.map((x) => x.slice(0, -1)).join(' or ')}`);
+}
 
 /** Maps broker failures at registration: not a broker of that kind → 400; unreachable or error → 503. */
 async function brokerCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
