@@ -24,6 +24,8 @@ export class FakeSite {
   finalState: SiteAppInstance['state'] = 'running';
   /** Error a deploy-application answers with (status) instead of accepting. */
   deployStatus?: number;
+  /** Error GET site/info answers with (status), e.g. 404 when the URL is not a Site. */
+  infoStatus?: number;
 
   constructor(readonly url: string, readonly crbUrl: string, name: string) {
     this.info = { name, version: '1', publicDNS: null, location: null };
@@ -51,7 +53,11 @@ export class FakeSiteGateway implements SiteGateway {
     return s;
   }
 
-  async info(url: string, _o?: CallOpts): Promise<SiteInfo> { return this.site(url).info; }
+  async info(url: string, _o?: CallOpts): Promise<SiteInfo> {
+    const s = this.site(url);
+    if (s.infoStatus) throw new UpstreamError(url, `GET ${url}/site/info answered ${s.infoStatus}: no such route`, { upstreamStatus: s.infoStatus });
+    return s.info;
+  }
 
   async listAppInstances(url: string): Promise<SiteAppInstance[]> {
     const s = this.site(url);

@@ -43,6 +43,13 @@ describe('hub flows (fake sites)', () => {
     await expect(hub.addSite('site-a', siteA.url)).rejects.toBeInstanceOf(ConflictError);
     await expect(hub.addSite('site-x', 'ftp://nope')).rejects.toBeInstanceOf(BadRequestError);
     await expect(hub.addSite('site-x', 'http://nowhere.test/site-api')).rejects.toBeInstanceOf(UnavailableError);
+    // A URL that answers but is not a Site (e.g. a CRB): 502 as the contract says, not the peer's 404 or 400.
+    for (const status of [404, 400, 500]) {
+      const notSite = gw.addSite(`not-a-site-${status}`);
+      notSite.infoStatus = status;
+      await expect(hub.addSite(`site-x${status}`, notSite.url)).rejects.toMatchObject({ status: 502 });
+    }
+    expect((await hub.listSites()).map((x) => x.urn)).not.toContain('site-x404');
   });
 
   it('deploys: sends the translated manifest and follows the instance to running with its web entry URL', async () => {

@@ -1,6 +1,6 @@
 // The Hub's commands and queries. Plain TypeScript over the store, the Site gateway and the operation engine.
 import { randomUUID } from 'node:crypto';
-import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '@ocopea/errors';
+import { BadGatewayError, BadRequestError, ConflictError, NotFoundError, UnavailableError, UpstreamError } from '@ocopea/errors';
 import { FINAL_PHASES, type Operation, type OperationEngine } from '@ocopea/operations';
 import type { HubStore } from '../store/hub-store';
 import type { HubConfig } from './config';
@@ -58,6 +58,11 @@ export class HubService {
     try {
       info = await this.gateway.info(clean);
     } catch (err) {
+      // The contract: 503 nothing answers, 502 something answered with an error (a 404 here is "not a Site", not
+      // "no such resource" of the Hub, so the peer's 4xx is not passed through as it is for other calls).
+      if (err instanceof UpstreamError && err.upstreamStatus !== undefined) {
+        throw new BadGatewayError(`site '${urn}' (${clean}) answered ${err.upstreamStatus} to site/info: ${err.message}`, { cause: err });
+      }
       throw peerError(err, 'site/info', { urn, url: clean });
     }
     if (!info || typeof info !== 'object') throw peerError(new Error('unreadable site/info'), 'site/info', { urn, url: clean });
