@@ -65,8 +65,9 @@ describe('psb-process router (in process, responses validated against specs/psb.
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ appServiceId: '..' }, /not allowed/],
       [{ appServiceId: '.' }, /not allowed/],
-      [{ appServiceId: 'a\u0000b' }, /not allowed/],
-      [{ environmentVariables: { X: 'a\u0000b' } }, /cannot be passed/],
+      [{ appServiceId: 'a\u0000b' }, /not allowed/], // refused by the service kit (any NUL), else by the supervisor
+      [{ appServiceId: 'a\u0001b' }, /not allowed/],
+      [{ environmentVariables: { X: 'a\u0000b' } }, /cannot be passed|NUL/],
       [{ environmentVariables: { 'A=B': 'x' } }, /cannot be passed/],
     ];
     for (const [over, msg] of cases) {
