@@ -17,10 +17,10 @@ export function attachLogsSocket(server: Server, sup: ProcessSupervisor, o: Logs
   const wss = new WebSocketServer({ noServer: true });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const m = LOGS_PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!m) return reject(socket, 404, 'Not Found');
+    if (!m) return reject(socket, 404, 'Not Found', 'no such websocket route (logs are at /psb/app-services/{space}/{appServiceId}/logs/data)');
     let space: string, id: string;
-    try { space = decodeURIComponent(m[1]); id = decodeURIComponent(m[2]); } catch { return reject(socket, 400, 'Bad Request'); }
-    if (!sup.has(space, id)) return reject(socket, 404, 'Not Found');
+    try { space = decodeURIComponent(m[1]); id = decodeURIComponent(m[2]); } catch { return reject(socket, 400, 'Bad Request', 'malformed percent-encoding in the logs path'); }
+    if (!sup.has(space, id)) return reject(socket, 404, 'Not Found', `app service '${id}' not found in space '${space}'`);
     wss.handleUpgrade(req, socket, head, (ws) => stream(ws, space, id));
   };
   const stream = (ws: WebSocket, space: string, id: string) => {
@@ -43,6 +43,8 @@ export function attachLogsSocket(server: Server, sup: ProcessSupervisor, o: Logs
   };
 }
 
-function reject(socket: Duplex, code: number, text: string): void {
-  socket.end(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** Refuses an upgrade with the same `{code, message}` JSON every other error of the PSB has (it was an empty body). */
+function reject(socket: Duplex, code: number, text: string, message: string): void {
+  const body = JSON.stringify({ code, message, reason: code === 404 ? 'not_found' : 'bad_request' });
+  socket.end(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
