@@ -63,7 +63,8 @@ describe('hub flows (fake sites)', () => {
     expect(m.dataServices['notes-db']).toEqual({ dataServiceName: 'notes-db', dsbUrn: 'dsb-fs', plan: 'standard', dsbSettings: { quota: '10', mode: 'rw' }, restoreInfo: null });
     await expect(deploy('notes-1')).rejects.toBeInstanceOf(ConflictError);
     expect(gw.calls.filter((x) => x === 'deploy site-a notes-1')).toHaveLength(1);
-    const ops = await hub.listOperations({ appInstanceId: id });
+    // The instance reads `running` a moment before its operation records its final phase: wait for that, not a race.
+    const ops = await until(async () => { const o = await hub.listOperations({ appInstanceId: id }); return o[0]?.phase === 'succeeded' ? o : undefined; });
     expect(ops[0]).toMatchObject({ kind: 'deploy', phase: 'succeeded', siteId: aId });
   });
 
