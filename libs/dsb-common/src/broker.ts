@@ -113,6 +113,12 @@ interface Logger {
 
 const quietLog: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** How the broker streams copies. */
+export interface StreamingOptions {
+  /** Told of every byte copied to or restored from a CRB (main wires the process's stream reclaimer). */
+  onBytes?: (bytes: number) => void;
+}
+
 /**
  * The DSB contract on top of a backend: validation, the CREATING → RUNNING | ERROR lifecycle run in the
  * background, removal, synchronous copies streamed to the CRB, and recovery after a restart (instances left
@@ -123,7 +129,7 @@ export class DsbBroker<E> {
   private readonly copies = new Set<AbortController>();
   private closed = false;
 
-  constructor(readonly backend: DsbBackend<E>, readonly registry: InstanceRegistry<E>, private readonly log: Logger = quietLog) {}
+  constructor(readonly backend: DsbBackend<E>, readonly registry: InstanceRegistry<E>, private readonly log: Logger = quietLog, private readonly streaming: StreamingOptions = {}) {}
 
   /** Resumes what a previous process left half done. Call once before serving. */
   recover(): void {
@@ -228,7 +234,7 @@ export class DsbBroker<E> {
     const started = Date.now();
     try {
       const up = await uploadCopy({
-        crb, copyId: req.copyId, source: dump.stream, sourceSucceeded: dump.succeeded, signal: abort.signal,
+        crb, copyId: req.copyId, source: dump.stream, sourceSucceeded: dump.succeeded, signal: abort.signal, onBytes: this.streaming.onBytes,
         hints: { dsb: this.backend.name, copyTimestamp: req.copyTime ?? Date.now(), facility: this.backend.facility },
       });
       this.log.info({ instanceId: id, copyId: req.copyId, size: up.size, ms: Date.now() - started }, 'copy stored');
@@ -277,7 +283,7 @@ export class DsbBroker<E> {
       try {
         if (again) await this.backend.discard(rec);
         const src = rec.restore;
-        const openCopy = src ? async () => (await downloadCopy({ url: src.url, copyId: src.copyId, signal })).stream : undefined;
+        const openCopy = src ? async () => (await downloadCopy({ url: src.url, copyId: src.copyId, signal, onBytes: this.streaming.onBytes })).stream : undefined;
         await this.backend.create(rec, openCopy, signal);
         if (signal.aborted) throw new Error('aborted');
         await this.registry.update(id, { state: 'RUNNING', stateMessage: null });

@@ -30,6 +30,8 @@ export interface UploadOptions {
   /** Hint headers of orcs DSBs: `dsb`, `copyTimestamp`, `facility`. */
   hints?: { dsb?: string; copyTimestamp?: number | null; facility?: string };
   signal?: AbortSignal;
+  /** Told of every byte sent (the broker's stream reclaimer). */
+  onBytes?: (bytes: number) => void;
 }
 
 const agentFor = (u: URL) => (u.protocol === 'https:' ? https : http);
@@ -116,9 +118,11 @@ export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
       }, (err: Error) => fail(new BadGatewayError(`CRB connection lost while answering ${where}: ${err.message}`, { cause: err })));
     });
 
+    const onBytes = o.onBytes ?? (() => undefined);
     const onData = (chunk: Buffer) => {
       hash.update(chunk);
       size += chunk.length;
+      onBytes(chunk.length);
       if (!req.write(chunk) && req.writableLength >= IN_FLIGHT) {
         o.source.pause();
         req.once('drain', () => { if (!settled) o.source.resume(); });
@@ -160,7 +164,8 @@ export interface Download {
  * digest header, and errors instead of ending when either is wrong — consumers must treat a stream error as a
  * failed restore and throw away what they loaded.
  */
-export function downloadCopy(o: { url: string; copyId: string; signal?: AbortSignal }): Promise<Download> {
+export function downloadCopy(o: { url: string; copyId: string; signal?: AbortSignal; onBytes?: (bytes: number) => void }): Promise<Download> {
+  const onBytes = o.onBytes ?? (() => undefined);
   const target = new URL(`${o.url.replace(/\/+$/, '')}/copies/${encodeURIComponent(o.copyId)}/data`);
   const where = `GET ${target.href}`;
   return new Promise<Download>((resolve, reject) => {
@@ -180,7 +185,7 @@ export function downloadCopy(o: { url: string; copyId: string; signal?: AbortSig
       // A roomy buffer keeps the socket flowing while the consumer (pg_restore, tar) takes its time.
       const verifier = new Transform({
         highWaterMark: IN_FLIGHT,
-        transform(chunk: Buffer, _enc, cb: TransformCallback) { hash.update(chunk); result.size += chunk.length; cb(null, chunk); },
+        transform(chunk: Buffer, _enc, cb: TransformCallback) { hash.update(chunk); result.size += chunk.length; onBytes(chunk.length); cb(null, chunk); },
         flush(cb: TransformCallback) {
           result.sha256 = hash.digest('hex');
           if (contentLength !== undefined && result.size !== contentLength) {

@@ -10,16 +10,20 @@ export interface Tool {
   kill(): void;
 }
 
-/** Spawns `cmd args` (never put secrets in args: pass them by env), keeping the last 4 KiB of stderr for errors. */
-export function runTool(cmd: string, args: string[], opts: SpawnOptions & { stdin?: 'pipe' | 'ignore' }): Tool {
-  const child = spawn(cmd, args, { ...opts, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
+/**
+ * Spawns `cmd args` (never put secrets in args: pass them by env), keeping the last 4 KiB of stderr for errors.
+ * `label` names the tool in errors when `cmd` is a wrapper (e.g. `stdbuf ... pg_dump`).
+ */
+export function runTool(cmd: string, args: string[], opts: SpawnOptions & { stdin?: 'pipe' | 'ignore'; label?: string }): Tool {
+  const { label = cmd, stdin = 'ignore', ...spawnOpts } = opts;
+  const child = spawn(cmd, args, { ...spawnOpts, stdio: [stdin, 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString('utf8')).slice(-4096); });
   const succeeded = new Promise<void>((resolve, reject) => {
-    child.once('error', (err) => reject(new OcopeaError(500, 'internal', `${cmd} could not start: ${err.message}`, { cause: err })));
+    child.once('error', (err) => reject(new OcopeaError(500, 'internal', `${label} could not start: ${err.message}`, { cause: err })));
     child.once('close', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new OcopeaError(500, 'internal', `${cmd} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${stderr.trim() ? `: ${stderr.trim().slice(-1000)}` : ''}`));
+      else reject(new OcopeaError(500, 'internal', `${label} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${stderr.trim() ? `: ${stderr.trim().slice(-1000)}` : ''}`));
     });
   });
   succeeded.catch(() => undefined);

@@ -5,3 +5,4 @@ export * from './logger';
 export * from './run-service';
 export * from './service-config';
 export * from './typed-router';
+export * from './stream-reclaimer';

@@ -1,7 +1,8 @@
-import { runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
+import { runService, serviceDataDir, servicePort, streamReclaimerFromEnv } from '@ocopea/service-kit';
 import { createDsbFsApp } from './app';
 
-// Environment: OCOPEA_DATA_DIR (registry instances.json, volumes/<instanceId>, tmp/), PORT (default 8084).
-const { svc, broker } = createDsbFsApp({ dataDir: serviceDataDir('dsb-fs') });
+// Environment: OCOPEA_DATA_DIR (registry instances.json, volumes/<instanceId>, tmp/), PORT (default 8084),
+// OCOPEA_STREAM_GC_EVERY_MB (MiB streamed between two young-generation GCs; default 8, 0 = never).
+const { svc, broker } = createDsbFsApp({ dataDir: serviceDataDir('dsb-fs'), streaming: { onBytes: streamReclaimerFromEnv() } });
 broker.recover();
 void runService(svc, { port: servicePort(8084), onClose: () => broker.close() });

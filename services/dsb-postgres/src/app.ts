@@ -1,4 +1,4 @@
-import { createDsbApp, DsbBroker, InstanceRegistry } from '@ocopea/dsb-common';
+import { createDsbApp, DsbBroker, InstanceRegistry, type StreamingOptions } from '@ocopea/dsb-common';
 import { createLogger, type Logger } from '@ocopea/service-kit';
 import path from 'node:path';
 import { PostgresBackend, type PgInstance, type PostgresBackendConfig } from './domain/postgres-backend';
@@ -6,6 +6,7 @@ import { PostgresBackend, type PgInstance, type PostgresBackendConfig } from './
 export interface DsbPostgresDeps extends PostgresBackendConfig {
   dataDir: string;
   logger?: Logger;
+  streaming?: StreamingOptions;
 }
 
 /** The broker over its registry (`<dataDir>/instances.json`) and the PostgreSQL backend, plus the HTTP app. */
@@ -13,7 +14,7 @@ export function createDsbPostgresApp(deps: DsbPostgresDeps) {
   const log = deps.logger ?? createLogger('dsb-postgres');
   const backend = new PostgresBackend(deps);
   const registry = InstanceRegistry.open<PgInstance>(path.join(deps.dataDir, 'instances.json'));
-  const broker = new DsbBroker(backend, registry, log);
+  const broker = new DsbBroker(backend, registry, log, deps.streaming);
   const svc = createDsbApp('dsb-postgres', broker, log);
   return { svc, broker, backend, registry };
 }

@@ -1,4 +1,4 @@
-import { runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
+import { runService, serviceDataDir, servicePort, streamReclaimerFromEnv } from '@ocopea/service-kit';
 import { createDsbPostgresApp } from './app';
 
 // Environment:
@@ -7,8 +7,10 @@ import { createDsbPostgresApp } from './app';
 //   DSB_POSTGRES_PUBLIC_PORT  port written into bindings (default: the admin URL's port)
 //   DSB_POSTGRES_BIN_DIR      folder of pg_dump / pg_restore (default: PATH)
 //   DSB_POSTGRES_DUMP_COMPRESSION  pg_dump --compress level 0-9 (default 0)
+//   DSB_POSTGRES_STDIO_BUFFER stdio buffer of pg_dump output / pg_restore input through stdbuf (default 1M, 0 = off)
 //   DSB_POSTGRES_DB_PREFIX    prefix of database/role names (default ocopea_); distinct per broker sharing a server
 //   OCOPEA_DATA_DIR           where instances.json (the instance registry) lives; PORT (default 8083)
+//   OCOPEA_STREAM_GC_EVERY_MB MiB streamed between two young-generation GCs (default 8, 0 = never)
 const env = process.env;
 const int = (name: string, raw: string | undefined, min: number, max: number): number | undefined => {
   if (raw === undefined || raw === '') return undefined;
@@ -25,6 +27,8 @@ const { svc, broker, backend } = createDsbPostgresApp({
   binDir: env.DSB_POSTGRES_BIN_DIR || undefined,
   dumpCompression: int('DSB_POSTGRES_DUMP_COMPRESSION', env.DSB_POSTGRES_DUMP_COMPRESSION, 0, 9),
   namePrefix: env.DSB_POSTGRES_DB_PREFIX || undefined,
+  stdioBuffer: env.DSB_POSTGRES_STDIO_BUFFER || undefined,
+  streaming: { onBytes: streamReclaimerFromEnv() },
 });
 broker.recover();
 void runService(svc, {

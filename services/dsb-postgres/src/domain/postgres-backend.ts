@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { accessSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { ConflictError, UnavailableError } from '@ocopea/errors';
-import { feedStdin, runTool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
+import { feedStdin, runTool, type Tool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
 
 /** What the broker keeps per instance (in its registry file, mode 0600). */
 export interface PgInstance {
@@ -24,6 +25,23 @@ export interface PostgresBackendConfig {
   dumpCompression?: number;
   /** Prefix of database and role names (default `ocopea_`): give each broker sharing a server its own. */
   namePrefix?: string;
+  /**
+   * stdio buffer of pg_dump's output and pg_restore's input, as `stdbuf` takes it (default `1M`; `0`: none).
+   * Why: both tools use C stdio, which on a pipe moves 4 KiB per system call; the broker then wakes once per 4 KiB
+   * (measured: 4.5 CPU-s in the broker per GB copied; 1.9 with 1 MiB). Needs coreutils' `stdbuf` on PATH and
+   * dynamically linked tools; without it the tools run as they are.
+   */
+  stdioBuffer?: string;
+}
+
+/** `stdbuf` on PATH, or undefined. */
+export function findStdbuf(pathEnv = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathEnv.split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, 'stdbuf');
+    try { accessSync(file, fsConstants.X_OK); return file; } catch { /* next */ }
+  }
+  return undefined;
 }
 
 export const PG_NAME_PREFIX = 'ocopea_';
@@ -60,12 +78,31 @@ export class PostgresBackend implements DsbBackend<PgInstance> {
   private readonly pool: pg.Pool;
   private readonly admin: URL;
   private serverMajor: string | null = null;
+  /** [stdbuf, size] when the tools' stdio is re-buffered. */
+  private readonly stdbuf?: [string, string];
 
   constructor(private readonly cfg: PostgresBackendConfig) {
     if (cfg.namePrefix !== undefined) checkPgPrefix(cfg.namePrefix);
     this.admin = new URL(cfg.adminUrl);
     this.pool = new pg.Pool({ connectionString: cfg.adminUrl, max: 3, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
     this.pool.on('error', () => undefined); // an idle client lost its server: the next query reports it
+    const size = cfg.stdioBuffer ?? '1M';
+    if (!/^(0|[1-9][0-9]*[KMG]?)$/.test(size)) throw new Error(`stdio buffer '${size}' must be 0 or a size like 1M, 512K`);
+    const stdbuf = size === '0' ? undefined : findStdbuf();
+    if (stdbuf) this.stdbuf = [stdbuf, size];
+  }
+
+  /** Whether pg_dump / pg_restore run with a large stdio buffer (see `stdioBuffer`). */
+  get stdioBuffered(): boolean { return this.stdbuf !== undefined; }
+
+  /** Runs pg_dump or pg_restore, under `stdbuf` when configured (`stream`: which of its stdio to re-buffer). */
+  private tool(name: 'pg_dump' | 'pg_restore', args: string[], stream: 'input' | 'output', database: string): Tool {
+    const env = this.toolEnv(database);
+    if (!this.stdbuf) return runTool(this.bin(name), args, { env, stdin: stream === 'input' ? 'pipe' : 'ignore' });
+    const [stdbuf, size] = this.stdbuf;
+    return runTool(stdbuf, [stream === 'input' ? `--input=${size}` : `--output=${size}`, this.bin(name), ...args], {
+      env, stdin: stream === 'input' ? 'pipe' : 'ignore', label: name,
+    });
   }
 
   private get host(): string { return this.cfg.publicHost ?? (decodeURIComponent(this.admin.hostname) || '127.0.0.1'); }
@@ -144,7 +181,7 @@ export class PostgresBackend implements DsbBackend<PgInstance> {
 
     const source = await openCopy();
     // Objects are created as the instance's role (--role after connecting as admin), whatever owned them at dump time.
-    const tool = runTool(this.bin('pg_restore'), ['--no-owner', '--no-acl', '--exit-on-error', `--role=${role}`, `--dbname=${database}`], { env: this.toolEnv(database), stdin: 'pipe' });
+    const tool = this.tool('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--role=${role}`, `--dbname=${database}`], 'input', database);
     const onAbort = () => { tool.kill(); source.destroy(); };
     signal.addEventListener('abort', onAbort, { once: true });
     const feeding = feedStdin(source, tool);
@@ -193,7 +230,7 @@ export class PostgresBackend implements DsbBackend<PgInstance> {
 
   dump(rec: InstanceRecord<PgInstance>): DumpStream {
     const level = this.cfg.dumpCompression ?? 0;
-    const tool = runTool(this.bin('pg_dump'), ['--format=custom', `--compress=${level}`], { env: this.toolEnv(rec.extra.database) });
+    const tool = this.tool('pg_dump', ['--format=custom', `--compress=${level}`], 'output', rec.extra.database);
     return { stream: tool.child.stdout!, succeeded: tool.succeeded, kill: tool.kill };
   }
 
