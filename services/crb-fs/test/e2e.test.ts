@@ -20,7 +20,10 @@ afterAll(async () => {
   for (const d of new Set(started.map((s) => s.dataDir))) { rmSync(d, { recursive: true, force: true }); rmSync(`${d}.log`, { force: true }); }
 });
 
-/** Starts an upload and sends `first` bytes, keeping the request open; resolves once the CRB has them on disk. */
+/**
+ * Starts an upload and sends `first` bytes, keeping the request open; resolves once the CRB's temporary file holds
+ * every whole MiB of them (uploads write with O_DIRECT in 1 MiB blocks, so a smaller rest is still in memory).
+ */
 async function startUpload(crb: StartedService, copyId: string, first: Buffer) {
   const req = http.request(`${crb.url}/repositories/default/copies/${copyId}/data`, {
     method: 'POST', headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
@@ -30,8 +33,9 @@ async function startUpload(crb: StartedService, copyId: string, first: Buffer) {
     req.on('error', () => resolve(-1));
   });
   req.write(first);
-  await eventually(() => filesIn(crb.dataDir, 'tmp').some((f) => f.endsWith('.part') && statSync(path.join(crb.dataDir, 'tmp', f)).size >= first.length),
-    'the first bytes on disk');
+  const onDisk = Math.floor(first.length / (1024 * 1024)) * 1024 * 1024;
+  await eventually(() => filesIn(crb.dataDir, 'tmp').some((f) => f.endsWith('.part') && statSync(path.join(crb.dataDir, 'tmp', f)).size >= onDisk),
+    `the upload's temporary file with ${onDisk} bytes`);
   return { req, answered };
 }
 
@@ -60,7 +64,7 @@ describe('crb-fs over HTTP', () => {
   });
 
   it('leaves nothing visible when the client disconnects midway, and the copy can be uploaded again', async () => {
-    const { req } = await startUpload(crb, 'cut', bytes(256 * 1024));
+    const { req } = await startUpload(crb, 'cut', bytes(1536 * 1024));
     req.destroy();
     await eventually(() => filesIn(crb.dataDir, 'tmp').length === 0 && filesIn(crb.dataDir, 'locks').length === 0, 'cleanup after the disconnect');
     expect((await send('GET', `${crb.url}/copies/cut`)).status).toBe(404);
@@ -142,7 +146,7 @@ describe('crb-fs crash safety and persistence', () => {
 
   it('shows no copy and leaves no temporary file after a SIGKILL mid-upload and a restart', async () => {
     const a = await start();
-    const { req } = await startUpload(a, 'killed', bytes(512 * 1024));
+    const { req } = await startUpload(a, 'killed', bytes(1536 * 1024));
     expect(filesIn(a.dataDir, 'locks')).toEqual(['killed.lock']);
     await a.kill();
     req.destroy();

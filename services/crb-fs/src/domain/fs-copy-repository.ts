@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable, type Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { BadRequestError, ConflictError, InsufficientStorageError, NotFoundError, OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
 import { assertSafeId } from './ids';
 import { fsyncDir, isErrno, KeyedQueue, pathInside, randomName, removeDurably, writeJsonAtomic } from './fs-util';
 import { parseRange, type ByteRange } from './range';
 import { pumpFile } from './pump';
+import type { AlignedBlockPool } from './aligned-block-pool';
+import { DirectFileWriter } from './direct-file-writer';
+import { FileHandleWriter } from './file-handle-writer';
+import type { PartWriter } from './part-writer';
 
 export const DEFAULT_REPO_ID = 'default';
 export const COPY_PROTOCOL = 'shpanRest';
@@ -81,17 +84,21 @@ export interface RepositoryStatistics {
 export interface FsCopyRepositoryOptions {
   /** The data root: everything lives under it and nothing is ever touched outside it. */
   root: string;
-  /** Opens the temporary file of an upload (tests inject a failing one to simulate a full disk). */
+  /** Opens the temporary file of a buffered upload (tests inject a failing one to simulate a full disk). */
   openPartFile?: (file: string) => Promise<FileHandle>;
+  /**
+   * Aligned blocks for writing uploads with direct I/O (`DirectFileWriter`); without a pool, or when it has no blocks
+   * to spare (many uploads at once) or the filesystem refuses O_DIRECT, uploads go through the page cache.
+   */
+  blockPool?: AlignedBlockPool;
   /** Logs recovery actions. */
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /**
-   * Called every `reclaimEveryBytes` bytes streamed in or out, to let the runtime free the buffers it has passed on
-   * (main wires a minor GC: socket reads allocate a fresh buffer per chunk, and V8 otherwise lets tens of MiB of them
-   * pile up before collecting, which is most of the service's peak memory during a long upload).
+   * Told of every byte an upload receives (main wires the process's stream reclaimer: socket reads allocate a fresh
+   * buffer per chunk, and V8 otherwise lets tens of MiB of them pile up before collecting, which is most of the
+   * service's peak memory during a long upload).
    */
-  reclaim?: () => void;
-  reclaimEveryBytes?: number;
+  onBytes?: (bytes: number) => void;
 }
 
 interface Inflight { repoId: string; abort: AbortController; done: Promise<unknown> }
@@ -122,10 +129,9 @@ export class FsCopyRepository {
   private readonly inflight = new Map<string, Inflight>();
   private readonly writes = new KeyedQueue();
   private readonly openPartFile: (file: string) => Promise<FileHandle>;
+  private readonly blockPool?: AlignedBlockPool;
   private readonly log: (msg: string, fields?: Record<string, unknown>) => void;
-  private readonly reclaim?: () => void;
-  private readonly reclaimEveryBytes: number;
-  private sinceReclaim = 0;
+  private readonly onBytes: (bytes: number) => void;
 
   private constructor(opts: FsCopyRepositoryOptions) {
     this.root = path.resolve(opts.root);
@@ -137,17 +143,10 @@ export class FsCopyRepository {
       locks: path.join(this.root, 'locks'),
     };
     this.openPartFile = opts.openPartFile ?? ((file) => fsp.open(file, 'wx', 0o640));
+    this.blockPool = opts.blockPool;
     this.log = opts.log ?? (() => undefined);
-    this.reclaim = opts.reclaim;
-    this.reclaimEveryBytes = opts.reclaimEveryBytes ?? 8 * 1024 * 1024;
+    this.onBytes = opts.onBytes ?? (() => undefined);
   }
-
-  /** Counts streamed bytes and calls `reclaim` every `reclaimEveryBytes` (across all streams). */
-  private readonly streamed = (n: number): void => {
-    if (!this.reclaim) return;
-    this.sinceReclaim += n;
-    if (this.sinceReclaim >= this.reclaimEveryBytes) { this.sinceReclaim = 0; this.reclaim(); }
-  };
 
   /** Opens (creating when needed) the repository at `root` and recovers from any crash. */
   static async open(opts: FsCopyRepositoryOptions): Promise<FsCopyRepository> {
@@ -424,18 +423,18 @@ export class FsCopyRepository {
 
   /** Streams `body` into `file`, fsyncs it; returns size and SHA-256. */
   private async receive(body: Readable, file: string, signal: AbortSignal): Promise<{ size: number; sha256: string }> {
-    const fh = await this.openPartFile(file);
+    const writer: PartWriter = (this.blockPool && await DirectFileWriter.create(file, this.blockPool, this.onBytes))
+      || new FileHandleWriter(await this.openPartFile(file), this.onBytes);
     try {
-      const writer = new FileHandleWriter(fh, this.streamed);
       try {
         await pipeInto(body, writer, signal);
       } finally {
-        await writer.settled(); // a background flush must finish before the file is closed
+        await writer.settled(); // writes still running must finish before the file is closed
       }
       await writer.flush();
       return { size: writer.size, sha256: writer.digest() };
     } finally {
-      await fh.close().catch(() => undefined);
+      await writer.close();
     }
   }
 
@@ -532,77 +531,6 @@ function pipeInto(src: Readable, dest: Writable, signal: AbortSignal): Promise<v
     signal.addEventListener('abort', onAbort);
     src.pipe(dest);
   });
-}
-
-/**
- * Writes into a FileHandle it does not own: destroying it (pipeline does on any failure) never closes the file, so the
- * owner can fsync or close it once, after every write has settled (FileHandle.close waits for pending operations).
- * Every `syncEveryBytes` it starts an fdatasync in the background, so the disk flushes while more bytes arrive
- * instead of all at the end; `flush()` waits for it and fsyncs what is left.
- */
-class FileHandleWriter extends Writable {
-  /** Bytes received so far. */
-  size = 0;
-  private readonly hash = createHash('sha256');
-  private sinceSync = 0;
-  private syncing?: Promise<void>;
-  private syncError?: unknown;
-
-  constructor(private readonly fh: FileHandle, private readonly onBytes: (n: number) => void = () => undefined, private readonly syncEveryBytes = 32 * 1024 * 1024) {
-    super({ highWaterMark: 512 * 1024 });
-  }
-
-  /** SHA-256 of everything written, 64 hex digits (once finished). */
-  digest(): string { return this.hash.digest('hex'); }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.writeAll([chunk]).then(() => cb(), cb);
-  }
-  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
-    this.writeAll(chunks.map((c) => c.chunk)).then(() => cb(), cb);
-  }
-
-  /** Waits for a background flush in progress (its failure is kept for `flush`). */
-  async settled(): Promise<void> {
-    await this.syncing;
-  }
-
-  /** Waits for the background flush, then fsyncs the file. */
-  async flush(): Promise<void> {
-    await this.syncing;
-    if (this.syncError) throw this.syncError;
-    await this.fh.sync();
-  }
-
-  private async writeAll(bufs: Buffer[]): Promise<void> {
-    if (this.syncError) throw this.syncError;
-    // Start the write, then hash while the thread pool copies the same (unchanging) buffers into the file.
-    let writing: Promise<{ bytesWritten: number }> = bufs.length === 1 ? this.fh.write(bufs[0]) : this.fh.writev(bufs);
-    for (const b of bufs) { this.hash.update(b); this.size += b.length; this.onBytes(b.length); }
-    let pending = bufs;
-    while (pending.length) {
-      const { bytesWritten } = await writing;
-      if (bytesWritten === 0) throw new Error('write made no progress');
-      pending = dropBytes(pending, bytesWritten);
-      this.sinceSync += bytesWritten;
-      if (pending.length) writing = pending.length === 1 ? this.fh.write(pending[0]) : this.fh.writev(pending);
-    }
-    if (this.sinceSync >= this.syncEveryBytes && !this.syncing) {
-      this.sinceSync = 0;
-      this.syncing = this.fh.datasync().catch((err: unknown) => { this.syncError = err; }).finally(() => { this.syncing = undefined; });
-    }
-  }
-}
-
-/** The buffers left after the first `n` bytes were written (a short write). */
-function dropBytes(bufs: Buffer[], n: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (const b of bufs) {
-    if (n >= b.length) { n -= b.length; continue; }
-    out.push(n > 0 ? b.subarray(n) : b);
-    n = 0;
-  }
-  return out;
 }
 
 function mapFsError(err: unknown): unknown {
