@@ -156,9 +156,7 @@ async function main(): Promise<void> {
     console.log(`crb-fs: node ${args.join(' ')}`);
     child = spawn(process.execPath, args, {
       cwd: path.join(ROOT, 'services/crb-fs'),
-      // MALLOC_MMAP_THRESHOLD_ as in the start script: socket-sized buffers are mmapped and returned to the system
-      // when freed instead of fragmenting the malloc heap.
-      env: { MALLOC_MMAP_THRESHOLD_: '65536', ...process.env, ...built?.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', OCOPEA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...built?.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', OCOPEA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}/crb`;
