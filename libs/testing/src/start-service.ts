@@ -15,6 +15,8 @@ export interface StartedService {
   /** The registered URL: origin + the service's base path (`/crb`, `/dsb`, `/site-api`, ...; '' for PSBs). */
   url: string;
   dataDir: string;
+  /** How it was started: `node <args>` (cwd: the package). */
+  command: string;
   child: ChildProcess;
   /** SIGTERM and wait for exit; resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -37,6 +39,27 @@ export interface StartOptions {
   /** `services` (default) or `examples`. */
   dir?: string;
   startTimeoutMs?: number;
+  /**
+   * Run it exactly as its package's `start` script does (node flags and env assignments), instead of the tests' way
+   * (`node --import tsx`): benchmarks use this so that what they measure is what `pnpm start` runs.
+   */
+  asStartScript?: boolean;
+}
+
+/** Node arguments and env assignments of a package's `start` script (`[VAR=v ...] node <args>` or `tsx <file>`). */
+export function startScriptCommand(packageDir: string): { args: string[]; env: Record<string, string> } {
+  const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const script = pkg.scripts?.start ?? '';
+  const words = script.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const w = words.shift()!;
+    env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+  }
+  const cmd = words.shift();
+  if (cmd === 'node') return { args: words, env };
+  if (cmd === 'tsx') return { args: ['--import', 'tsx', ...words], env };
+  throw new Error(`cannot run the start script of ${packageDir} directly: '${script}'`);
 }
 
 const BASE_PATHS: Record<string, string> = {
@@ -63,9 +86,11 @@ export async function startService(o: StartOptions): Promise<StartedService> {
   if (!existsSync(entry)) throw new Error(`no entry point ${entry}`);
   const logFile = `${dataDir}.log`;
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: path.join(ROOT, o.dir ?? 'services', o.service),
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info', ...o.env, PORT: String(port), OCOPEA_DATA_DIR: dataDir },
+  const cwd = path.join(ROOT, o.dir ?? 'services', o.service);
+  const how = o.asStartScript ? startScriptCommand(cwd) : { args: ['--import', 'tsx', entry], env: {} };
+  const child = spawn(process.execPath, how.args, {
+    cwd,
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info', ...how.env, ...o.env, PORT: String(port), OCOPEA_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(out, { end: false });
@@ -73,7 +98,7 @@ export async function startService(o: StartOptions): Promise<StartedService> {
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const origin = `http://127.0.0.1:${port}`;
   const svc: StartedService = {
-    name: o.service, port, origin, url: origin + (o.basePath ?? BASE_PATHS[o.service] ?? ''), dataDir, child,
+    name: o.service, port, origin, command: `node ${how.args.join(' ')}`, url: origin + (o.basePath ?? BASE_PATHS[o.service] ?? ''), dataDir, child,
     stop: async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); return exited; },
     kill: async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); await exited; },
     logs: () => { try { return readFileSync(logFile, 'utf8'); } catch { return ''; } },
