@@ -1,7 +1,7 @@
 import { createLogger, runService, serviceDataDir, servicePort, streamReclaimerFromEnv } from '@ocopea/service-kit';
 import { createCrbApp } from './app';
 import { AlignedBlockPool } from './domain/aligned-block-pool';
-import { DIRECT_BLOCKS_PER_UPLOAD } from './domain/direct-file-writer';
+import { DIRECT_BLOCKS_PER_STREAM } from './domain/direct-file-writer';
 import { FsCopyRepository } from './domain/fs-copy-repository';
 
 /** Env → compose → run. The only file that reads process.env. */
@@ -9,16 +9,16 @@ async function main(): Promise<void> {
   const root = serviceDataDir('crb-fs');
   const version = process.env.npm_package_version ?? '0.1.0';
   const logger = createLogger('crb-fs');
-  // OCOPEA_CRB_DIRECT_IO_UPLOADS: how many uploads at once write with O_DIRECT (default 8; 0 = never). Each holds
-  // 3 MiB of aligned blocks while it runs; further uploads at the same time go through the page cache.
-  const directUploads = Number(process.env.OCOPEA_CRB_DIRECT_IO_UPLOADS ?? 8);
-  if (!Number.isInteger(directUploads) || directUploads < 0) throw new Error(`OCOPEA_CRB_DIRECT_IO_UPLOADS must be an integer >= 0, got '${process.env.OCOPEA_CRB_DIRECT_IO_UPLOADS}'`);
+  // OCOPEA_CRB_DIRECT_IO_STREAMS: how many uploads and downloads at once use O_DIRECT (default 8; 0 = never). Each
+  // holds 3 MiB of aligned blocks while it runs; further streams at the same time go through the page cache.
+  const directStreams = Number(process.env.OCOPEA_CRB_DIRECT_IO_STREAMS ?? 8);
+  if (!Number.isInteger(directStreams) || directStreams < 0) throw new Error(`OCOPEA_CRB_DIRECT_IO_STREAMS must be an integer >= 0, got '${process.env.OCOPEA_CRB_DIRECT_IO_STREAMS}'`);
   const repo = await FsCopyRepository.open({
     root,
     log: (msg, fields) => logger.warn(fields ?? {}, msg),
     // OCOPEA_STREAM_GC_EVERY_MB: how often streaming nudges a young-generation GC (0 = never; default 8).
     onBytes: streamReclaimerFromEnv(),
-    blockPool: directUploads > 0 ? new AlignedBlockPool(directUploads * DIRECT_BLOCKS_PER_UPLOAD) : undefined,
+    blockPool: directStreams > 0 ? new AlignedBlockPool(directStreams * DIRECT_BLOCKS_PER_STREAM) : undefined,
   });
   const svc = createCrbApp({ repo, logger, publicUrl: process.env.OCOPEA_PUBLIC_URL || undefined, version, build: process.env.OCOPEA_BUILD || version });
   await runService(svc, { port: servicePort(8082), host: process.env.HOST || undefined });

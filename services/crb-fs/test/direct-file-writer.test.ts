@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AlignedBlockPool } from '../src/domain/aligned-block-pool';
-import { DIRECT_BLOCKS_PER_UPLOAD, DirectFileWriter } from '../src/domain/direct-file-writer';
+import { DIRECT_BLOCKS_PER_STREAM, DirectFileWriter } from '../src/domain/direct-file-writer';
 
 const MiB = 1024 * 1024;
 
@@ -41,7 +41,7 @@ describe('DirectFileWriter', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([0, 1, 4095, 4096, 4097, MiB - 1, MiB, MiB + 1, 3 * MiB + 4096, 5 * MiB + 12345])('lands %i bytes whole, with their SHA-256', async (size) => {
-    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_UPLOAD);
+    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
     const file = path.join(dir, `f${size}.part`);
     const writer = await DirectFileWriter.create(file, pool);
     if (!writer) throw new Error(`the filesystem of ${dir} refused O_DIRECT: these tests need one that takes it (ext4, xfs, ...)`);
@@ -51,11 +51,11 @@ describe('DirectFileWriter', () => {
     expect(writer.size).toBe(size);
     expect(writer.digest()).toBe(createHash('sha256').update(data).digest('hex'));
     expect(readFileSync(file).equals(data)).toBe(true);
-    expect(pool.available).toBe(DIRECT_BLOCKS_PER_UPLOAD);
+    expect(pool.available).toBe(DIRECT_BLOCKS_PER_STREAM);
   });
 
   it('holds its blocks while open: an upload that finds the pool empty gets none (and writes the ordinary way)', async () => {
-    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_UPLOAD);
+    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
     const first = await DirectFileWriter.create(path.join(dir, 'a.part'), pool);
     expect(first).toBeDefined();
     expect(await DirectFileWriter.create(path.join(dir, 'b.part'), pool)).toBeUndefined();
@@ -66,17 +66,17 @@ describe('DirectFileWriter', () => {
   });
 
   it('creates the file exclusively and gives the blocks back when it cannot', async () => {
-    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_UPLOAD);
+    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
     const file = path.join(dir, 'taken.part');
     const w = await DirectFileWriter.create(file, pool);
     await w!.close();
     await expect(DirectFileWriter.create(file, pool)).rejects.toMatchObject({ code: 'EEXIST' });
-    expect(pool.available).toBe(DIRECT_BLOCKS_PER_UPLOAD);
+    expect(pool.available).toBe(DIRECT_BLOCKS_PER_STREAM);
   });
 
   it('falls back to buffered writes when a direct write is refused, losing nothing', async () => {
     // Blocks that are deliberately misaligned (offset 16 in ordinary memory): the kernel answers EINVAL.
-    const blocks = () => Array.from({ length: DIRECT_BLOCKS_PER_UPLOAD }, () => Buffer.alloc(AlignedBlockPool.BLOCK + 16).subarray(16));
+    const blocks = () => Array.from({ length: DIRECT_BLOCKS_PER_STREAM }, () => Buffer.alloc(AlignedBlockPool.BLOCK + 16).subarray(16));
     let given = 0;
     const pool = { take: () => blocks(), give: (b: Buffer[]) => { given += b.length; } } as unknown as AlignedBlockPool;
     const file = path.join(dir, 'fallback.part');
@@ -86,6 +86,6 @@ describe('DirectFileWriter', () => {
     expect(writer!.usesDirectIo).toBe(false);
     expect(readFileSync(file).equals(data)).toBe(true);
     expect(writer!.digest()).toBe(createHash('sha256').update(data).digest('hex'));
-    expect(given).toBe(DIRECT_BLOCKS_PER_UPLOAD);
+    expect(given).toBe(DIRECT_BLOCKS_PER_STREAM);
   });
 });

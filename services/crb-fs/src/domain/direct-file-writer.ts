@@ -6,10 +6,10 @@ import type { AlignedBlockPool } from './aligned-block-pool';
 import { isErrno } from './fs-util';
 import type { PartWriter } from './part-writer';
 
-/** Direct writes start and end at multiples of this (any device's logical block size divides it). */
-const DIO_ALIGN = 4096;
-/** Blocks one upload holds: one filling while up to two are being written. */
-export const DIRECT_BLOCKS_PER_UPLOAD = 3;
+/** Direct I/O starts and ends at multiples of this (any device's logical block size divides it). */
+export const DIRECT_IO_ALIGN = 4096;
+/** Blocks one upload (one filling while up to two are written) or one download (read ahead while sending) holds. */
+export const DIRECT_BLOCKS_PER_STREAM = 3;
 
 /**
  * Writes an upload into its `.part` file with O_DIRECT: the received bytes are copied into aligned 1 MiB blocks that
@@ -53,7 +53,7 @@ export class DirectFileWriter extends Writable implements PartWriter {
    * refuses O_DIRECT (EINVAL): the caller then writes it the ordinary way.
    */
   static async create(file: string, pool: AlignedBlockPool, onBytes: (n: number) => void = () => undefined): Promise<DirectFileWriter | undefined> {
-    const blocks = pool.take(DIRECT_BLOCKS_PER_UPLOAD);
+    const blocks = pool.take(DIRECT_BLOCKS_PER_STREAM);
     if (!blocks) return undefined;
     let fh: FileHandle;
     try {
@@ -87,7 +87,7 @@ export class DirectFileWriter extends Writable implements PartWriter {
     await this.settled();
     if (this.failure) throw this.failure;
     if (this.block && this.fill > 0) {
-      const aligned = this.fill - (this.fill % DIO_ALIGN);
+      const aligned = this.fill - (this.fill % DIRECT_IO_ALIGN);
       if (aligned > 0) await this.writeAt(this.block, 0, aligned, this.offset);
       if (aligned < this.fill) await this.writeBuffered(this.block, aligned, this.fill - aligned, this.offset + aligned);
     }

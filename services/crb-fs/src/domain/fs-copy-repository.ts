@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -8,7 +8,7 @@ import { fsyncDir, isErrno, KeyedQueue, pathInside, randomName, removeDurably, w
 import { parseRange, type ByteRange } from './range';
 import { pumpFile } from './pump';
 import type { AlignedBlockPool } from './aligned-block-pool';
-import { DirectFileWriter } from './direct-file-writer';
+import { DIRECT_BLOCKS_PER_STREAM, DIRECT_IO_ALIGN, DirectFileWriter } from './direct-file-writer';
 import { FileHandleWriter } from './file-handle-writer';
 import type { PartWriter } from './part-writer';
 
@@ -87,8 +87,9 @@ export interface FsCopyRepositoryOptions {
   /** Opens the temporary file of a buffered upload (tests inject a failing one to simulate a full disk). */
   openPartFile?: (file: string) => Promise<FileHandle>;
   /**
-   * Aligned blocks for writing uploads with direct I/O (`DirectFileWriter`); without a pool, or when it has no blocks
-   * to spare (many uploads at once) or the filesystem refuses O_DIRECT, uploads go through the page cache.
+   * Aligned blocks for direct I/O: uploads are written (`DirectFileWriter`) and downloads read (`pumpFile` with
+   * `align`) with O_DIRECT. Without a pool, or when it has no blocks to spare (many streams at once) or the
+   * filesystem refuses O_DIRECT, they go through the page cache.
    */
   blockPool?: AlignedBlockPool;
   /** Logs recovery actions. */
@@ -468,20 +469,52 @@ export class FsCopyRepository {
     if (range === 'unsatisfiable') {
       throw new RangeNotSatisfiableError(`range ${rangeHeader} is past the end (${data.size} bytes)`, { details: { size: data.size } });
     }
-    let fh: FileHandle;
+    const file = pathInside(this.dirs.data, copyId);
+    // Direct reads into the pool's aligned blocks when it has some to spare: they skip the page-cache copy and, on
+    // this disk, read faster than buffered reads with readahead (dd: 1.5 vs 0.8-0.9 GB/s at 1 MiB).
+    const blocks = this.blockPool?.take(DIRECT_BLOCKS_PER_STREAM);
+    let fh: FileHandle | undefined;
+    let direct = false;
     try {
-      fh = await fsp.open(pathInside(this.dirs.data, copyId), 'r');
+      if (blocks) {
+        try {
+          fh = await fsp.open(file, fsConstants.O_RDONLY | fsConstants.O_DIRECT);
+          direct = true;
+        } catch (err) {
+          if (!isErrno(err, 'EINVAL')) throw err;
+        }
+      }
+      fh ??= await fsp.open(file, 'r');
     } catch (err) {
+      if (blocks) this.blockPool!.give(blocks);
       if (isErrno(err, 'ENOENT')) throw new NotFoundError(`copy '${copyId}' has no data`);
       throw err;
     }
     const start = range?.start ?? 0;
     const length = range ? range.end - range.start + 1 : data.size;
-    const close = () => fh.close().catch(() => undefined);
+    let released = false;
+    const opened = fh;
+    const close = async () => {
+      if (released) return;
+      released = true;
+      await opened.close().catch(() => undefined);
+      if (blocks) this.blockPool!.give(blocks);
+    };
     return {
       size: data.size, sha256: data.sha256, range, length, close,
       pipeTo: async (dest) => {
-        try { await pumpFile(fh, start, length, dest); } finally { await close(); }
+        try {
+          if (!direct) { await pumpFile(opened, start, length, dest); return; }
+          const progress = { sent: 0 };
+          try {
+            await pumpFile(opened, start, length, dest, { buffers: blocks, align: DIRECT_IO_ALIGN, progress });
+          } catch (err) {
+            // A filesystem that opened with O_DIRECT but refuses the reads: read it the ordinary way instead.
+            if (!isErrno(err, 'EINVAL') || progress.sent > 0 || dest.destroyed) throw err;
+            const plain = await fsp.open(file, 'r');
+            try { await pumpFile(plain, start, length, dest); } finally { await plain.close().catch(() => undefined); }
+          }
+        } finally { await close(); }
       },
     };
   }

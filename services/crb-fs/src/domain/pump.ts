@@ -1,14 +1,33 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 
+export interface PumpOptions {
+  /**
+   * The buffers to read into, reused once the destination has flushed them (default: 4 of 512 KiB). With `align`
+   * they must be aligned for direct I/O (e.g. blocks of an `AlignedBlockPool`) and all of one size, a multiple of it.
+   */
+  buffers?: Buffer[];
+  /** Read positions and sizes are multiples of this (direct I/O: 4096); default 1. */
+  align?: number;
+  /** Bytes handed to `dest` so far (lets the caller tell whether a failure happened before anything was sent). */
+  progress?: { sent: number };
+}
+
 /**
- * Copies `length` bytes of `fh` from `start` into `dest` through a small fixed pool of buffers that are reused once
+ * Copies `length` bytes of `fh` from `start` into `dest` through a small fixed set of buffers that are reused once
  * the destination has flushed them: constant memory and no per-chunk allocation (so no garbage to wait for), with
- * up to `buffers` reads/writes in flight to overlap disk and socket. Resolves when all was handed to `dest` and
- * flushed; rejects when `dest` closes first (client gone) or a read fails. Does not close `fh` or end `dest`.
+ * up to `buffers` reads/writes in flight to overlap disk and socket. With `align` (a file opened with O_DIRECT) reads
+ * start at the aligned position at or before `start` and read whole buffers; what lies outside the range is skipped.
+ * Resolves when all was handed to `dest` and flushed; rejects when `dest` closes first (client gone), a read fails,
+ * or the file is shorter than expected. Does not close `fh` or end `dest`. A failure after bytes were handed to
+ * `dest` destroys it (a half-sent body cannot be repaired); either way it returns only once no write still uses one
+ * of the buffers, so the caller may hand them to someone else.
  */
-export async function pumpFile(fh: FileHandle, start: number, length: number, dest: Writable, bufferSize = 512 * 1024, buffers = 4): Promise<void> {
-  const free: Buffer[] = Array.from({ length: buffers }, () => Buffer.allocUnsafe(bufferSize));
+export async function pumpFile(fh: FileHandle, start: number, length: number, dest: Writable, opts: PumpOptions = {}): Promise<void> {
+  const align = opts.align ?? 1;
+  const free: Buffer[] = opts.buffers ? [...opts.buffers] : Array.from({ length: 4 }, () => Buffer.allocUnsafe(512 * 1024));
+  let writing = 0; // buffers handed to dest and not yet called back
+  const progress = opts.progress ?? { sent: 0 };
   let waiter: (() => void) | undefined;
   let failure: Error | undefined;
   const wake = () => { const w = waiter; waiter = undefined; w?.(); };
@@ -17,25 +36,47 @@ export async function pumpFile(fh: FileHandle, start: number, length: number, de
   dest.on('close', onClose);
   dest.on('error', onError);
   try {
-    let pos = start;
     const end = start + length;
-    while (pos < end) {
+    let cur = start; // next byte to send
+    let pos = start - (start % align); // next byte to read
+    while (cur < end) {
       while (!free.length && !failure) await new Promise<void>((r) => { waiter = r; });
       if (failure) throw failure;
       const buf = free.pop()!;
-      const want = Math.min(bufferSize, end - pos);
-      const { bytesRead } = await fh.read(buf, 0, want, pos);
-      if (bytesRead === 0) throw new Error(`file ended ${end - pos} bytes early`);
+      // Aligned reads take whole buffers (a read past the end of the file just comes back short).
+      const want = align > 1 ? buf.length : Math.min(buf.length, end - pos);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, want, pos));
+      } catch (err) {
+        free.push(buf);
+        throw err;
+      }
+      const skip = cur - pos;
+      const usable = Math.min(bytesRead - skip, end - cur);
+      if (usable <= 0 || failure) {
+        free.push(buf);
+        throw failure ?? new Error(`file ended ${end - cur} bytes early`);
+      }
       pos += bytesRead;
-      if (failure) throw failure;
-      dest.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), (err) => {
+      const chunk = skip === 0 && usable === buf.length ? buf : buf.subarray(skip, skip + usable);
+      cur += usable;
+      progress.sent += usable;
+      writing++;
+      dest.write(chunk, (err) => {
         if (err) { failure ??= err; }
+        writing--;
         free.push(buf);
         wake();
       });
     }
-    while (free.length < buffers && !failure) await new Promise<void>((r) => { waiter = r; });
+    while (writing > 0 && !failure) await new Promise<void>((r) => { waiter = r; });
     if (failure) throw failure;
+  } catch (err) {
+    if (progress.sent > 0 && !dest.destroyed) dest.destroy(); // cut without an error event: the rejection reports it
+    // A destroyed stream calls back every write it still held (with an error): wait for the buffers.
+    while (writing > 0) await new Promise<void>((r) => { waiter = r; });
+    throw err;
   } finally {
     dest.off('close', onClose);
     dest.off('error', onError);
