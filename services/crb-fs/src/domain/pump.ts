@@ -26,8 +26,10 @@ export interface PumpOptions {
 export async function pumpFile(fh: FileHandle, start: number, length: number, dest: Writable, opts: PumpOptions = {}): Promise<void> {
   const align = opts.align ?? 1;
   const free: Buffer[] = opts.buffers ? [...opts.buffers] : Array.from({ length: 4 }, () => Buffer.allocUnsafe(512 * 1024));
-  let writing = 0; // buffers handed to dest and not yet called back
   const progress = opts.progress ?? { sent: 0 };
+  /** Reads started, in file order: with several buffers free, the next ones are read while this one is sent. */
+  const reads: { buf: Buffer; pos: number; want: number; done: Promise<number> }[] = [];
+  let writing = 0; // buffers handed to dest and not yet called back
   let waiter: (() => void) | undefined;
   let failure: Error | undefined;
   const wake = () => { const w = waiter; waiter = undefined; w?.(); };
@@ -38,31 +40,39 @@ export async function pumpFile(fh: FileHandle, start: number, length: number, de
   try {
     const end = start + length;
     let cur = start; // next byte to send
-    let pos = start - (start % align); // next byte to read
+    let next = start - (start % align); // next byte to read
     while (cur < end) {
-      while (!free.length && !failure) await new Promise<void>((r) => { waiter = r; });
+      // Keep every free buffer reading ahead (direct reads have no kernel readahead: this is ours).
+      while (free.length && next < end && !failure) {
+        const buf = free.pop()!;
+        // Aligned reads take whole buffers (a read past the end of the file just comes back short).
+        const want = align > 1 ? buf.length : Math.min(buf.length, end - next);
+        const done = fh.read(buf, 0, want, next).then((r) => r.bytesRead);
+        done.catch(() => undefined); // observed below, in order
+        reads.push({ buf, pos: next, want, done });
+        next += want;
+      }
       if (failure) throw failure;
-      const buf = free.pop()!;
-      // Aligned reads take whole buffers (a read past the end of the file just comes back short).
-      const want = align > 1 ? buf.length : Math.min(buf.length, end - pos);
+      const head = reads.shift();
+      if (!head) { await new Promise<void>((r) => { waiter = r; }); continue; }
       let bytesRead: number;
       try {
-        ({ bytesRead } = await fh.read(buf, 0, want, pos));
+        bytesRead = await head.done;
       } catch (err) {
-        free.push(buf);
+        free.push(head.buf);
         throw err;
       }
-      const skip = cur - pos;
+      const skip = cur - head.pos;
       const usable = Math.min(bytesRead - skip, end - cur);
-      if (usable <= 0 || failure) {
-        free.push(buf);
-        throw failure ?? new Error(`file ended ${end - cur} bytes early`);
+      if (usable <= 0 || failure || (bytesRead < head.want && head.pos + bytesRead < end)) {
+        free.push(head.buf);
+        throw failure ?? new Error(`file ended ${end - (head.pos + Math.max(bytesRead, 0))} bytes early`);
       }
-      pos += bytesRead;
-      const chunk = skip === 0 && usable === buf.length ? buf : buf.subarray(skip, skip + usable);
+      const chunk = skip === 0 && usable === head.buf.length ? head.buf : head.buf.subarray(skip, skip + usable);
       cur += usable;
       progress.sent += usable;
       writing++;
+      const buf = head.buf;
       dest.write(chunk, (err) => {
         if (err) { failure ??= err; }
         writing--;
@@ -74,7 +84,9 @@ export async function pumpFile(fh: FileHandle, start: number, length: number, de
     if (failure) throw failure;
   } catch (err) {
     if (progress.sent > 0 && !dest.destroyed) dest.destroy(); // cut without an error event: the rejection reports it
-    // A destroyed stream calls back every write it still held (with an error): wait for the buffers.
+    // Reads still running write into their buffers, and a destroyed stream calls back every write it still held
+    // (with an error): wait for both before the buffers may go to anyone else.
+    await Promise.allSettled(reads.map((r) => r.done));
     while (writing > 0) await new Promise<void>((r) => { waiter = r; });
     throw err;
   } finally {
