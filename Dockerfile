@@ -18,4 +18,4 @@ ENV NODE_ENV=production \
 VOLUME ["/data"]
 # tini forwards SIGTERM so the service drains in-flight requests before exiting.
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["sh", "-c", "cd /app/services/$OCOPEA_SERVICE && exec node --import tsx src/main.ts"]
+CMD ["/app/deploy/run-service.sh"]

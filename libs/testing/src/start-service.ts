@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -46,19 +46,25 @@ export interface StartOptions {
   asStartScript?: boolean;
 }
 
-/** Node arguments and env assignments of a package's `start` script (`[VAR=v ...] node <args>` or `tsx <file>`). */
-export function startScriptCommand(packageDir: string): { args: string[]; env: Record<string, string> } {
+/**
+ * What a package's `start` script runs: `[prepare &&] [exec] [VAR=v ...] node <args>` (or `tsx <file>`), as node
+ * arguments, env assignments and the shell command to run first (e.g. crb-fs compiles its bundle).
+ */
+export function startScriptCommand(packageDir: string): { args: string[]; env: Record<string, string>; prepare?: string } {
   const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
   const script = pkg.scripts?.start ?? '';
-  const words = script.trim().split(/\s+/);
+  const parts = script.split('&&').map((p) => p.trim());
+  const last = parts.pop()!.replace(/^exec\s+/, '');
+  const prepare = parts.length ? parts.join(' && ') : undefined;
+  const words = last.split(/\s+/);
   const env: Record<string, string> = {};
   while (words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
     const w = words.shift()!;
     env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
   }
   const cmd = words.shift();
-  if (cmd === 'node') return { args: words, env };
-  if (cmd === 'tsx') return { args: ['--import', 'tsx', ...words], env };
+  if (cmd === 'node') return { args: words, env, prepare };
+  if (cmd === 'tsx') return { args: ['--import', 'tsx', ...words], env, prepare };
   throw new Error(`cannot run the start script of ${packageDir} directly: '${script}'`);
 }
 
@@ -88,6 +94,7 @@ export async function startService(o: StartOptions): Promise<StartedService> {
   const out = createWriteStream(logFile, { flags: 'a' });
   const cwd = path.join(ROOT, o.dir ?? 'services', o.service);
   const how = o.asStartScript ? startScriptCommand(cwd) : { args: ['--import', 'tsx', entry], env: {} };
+  if ('prepare' in how && how.prepare) execSync(how.prepare, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   const child = spawn(process.execPath, how.args, {
     cwd,
     env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info', ...how.env, ...o.env, PORT: String(port), OCOPEA_DATA_DIR: dataDir },

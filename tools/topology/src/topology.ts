@@ -63,7 +63,8 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
   const start = async (service: string, site: string, p: number, env: Record<string, string> = {}) => {
     const dataDir = path.join(dataRoot, site, service);
     mkdirSync(dataDir, { recursive: true });
-    const s = await startService({ service, dataDir, port: await port(p), env });
+    // As each package's start script runs it (crb-fs compiled, the DSBs without the ESM loader): what users measure.
+    const s = await startService({ service, dataDir, port: await port(p), env, asStartScript: true });
     services.push(s);
     log(`  ${site.padEnd(6)} ${service.padEnd(13)} ${s.url.padEnd(36)} docs ${s.origin}/docs`);
     return s;
