@@ -472,16 +472,16 @@ export class FsCopyRepository {
     const file = pathInside(this.dirs.data, copyId);
     // Direct reads into the pool's aligned blocks when it has some to spare: they skip the page-cache copy and, on
     // this disk, read faster than buffered reads with readahead (dd: 1.5 vs 0.8-0.9 GB/s at 1 MiB).
-    const blocks = this.blockPool?.take(DIRECT_BLOCKS_PER_STREAM);
+    let blocks = this.blockPool?.take(DIRECT_BLOCKS_PER_STREAM);
     let fh: FileHandle | undefined;
-    let direct = false;
     try {
       if (blocks) {
         try {
           fh = await fsp.open(file, fsConstants.O_RDONLY | fsConstants.O_DIRECT);
-          direct = true;
         } catch (err) {
           if (!isErrno(err, 'EINVAL')) throw err;
+          this.blockPool!.give(blocks); // the filesystem refuses O_DIRECT: no use for them
+          blocks = undefined;
         }
       }
       fh ??= await fsp.open(file, 'r');
@@ -490,15 +490,17 @@ export class FsCopyRepository {
       if (isErrno(err, 'ENOENT')) throw new NotFoundError(`copy '${copyId}' has no data`);
       throw err;
     }
+    const direct = blocks !== undefined;
     const start = range?.start ?? 0;
     const length = range ? range.end - range.start + 1 : data.size;
     let released = false;
     const opened = fh;
+    const held = blocks;
     const close = async () => {
       if (released) return;
       released = true;
       await opened.close().catch(() => undefined);
-      if (blocks) this.blockPool!.give(blocks);
+      if (held) this.blockPool!.give(held);
     };
     return {
       size: data.size, sha256: data.sha256, range, length, close,
@@ -507,7 +509,7 @@ export class FsCopyRepository {
           if (!direct) { await pumpFile(opened, start, length, dest); return; }
           const progress = { sent: 0 };
           try {
-            await pumpFile(opened, start, length, dest, { buffers: blocks, align: DIRECT_IO_ALIGN, progress });
+            await pumpFile(opened, start, length, dest, { buffers: held, align: DIRECT_IO_ALIGN, progress });
           } catch (err) {
             // A filesystem that opened with O_DIRECT but refuses the reads: read it the ordinary way instead.
             if (!isErrno(err, 'EINVAL') || progress.sent > 0 || dest.destroyed) throw err;
