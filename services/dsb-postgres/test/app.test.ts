@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createDsbPostgresApp } from '../src/app';
-import { checkPgPrefix, pgNameFor } from '../src/domain/postgres-backend';
+import { checkPgPrefix, findStdbuf, pgNameFor, PostgresBackend } from '../src/domain/postgres-backend';
 
 describe('dsb-postgres app', () => {
   const { svc, backend } = createDsbPostgresApp({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'dsb-pg-app-')), adminUrl: 'postgres://postgres@127.0.0.1:1/postgres' });
@@ -28,5 +28,20 @@ describe('dsb-postgres app', () => {
     expect(pgNameFor('x'.repeat(128), 'p'.repeat(30)).length).toBeLessThanOrEqual(63);
     expect(() => checkPgPrefix('Bad-Prefix')).toThrow();
     expect(checkPgPrefix('ocopea_b_')).toBe('ocopea_b_');
+  });
+
+  it('re-buffers pg_dump/pg_restore through stdbuf when it is on PATH, not with a buffer of 0, and refuses bad sizes', async () => {
+    const adminUrl = 'postgres://postgres@127.0.0.1:1/postgres';
+    const dflt = new PostgresBackend({ adminUrl });
+    const off = new PostgresBackend({ adminUrl, stdioBuffer: '0' });
+    try {
+      expect(dflt.stdioBuffered).toBe(findStdbuf() !== undefined);
+      expect(off.stdioBuffered).toBe(false);
+      expect(() => new PostgresBackend({ adminUrl, stdioBuffer: '1M; rm -rf /' })).toThrow(/stdio buffer/);
+      expect(() => new PostgresBackend({ adminUrl, stdioBuffer: '-1' })).toThrow(/stdio buffer/);
+      expect(findStdbuf('/nonexistent:/also/not')).toBeUndefined();
+    } finally {
+      await Promise.all([dflt.close(), off.close()]);
+    }
   });
 });
