@@ -8,7 +8,7 @@ import { createCrbApp } from '../src/app';
 import { AlignedBlockPool } from '../src/domain/aligned-block-pool';
 import { DIRECT_BLOCKS_PER_STREAM } from '../src/domain/direct-file-writer';
 import { FsCopyRepository } from '../src/domain/fs-copy-repository';
-import { bytes, filesIn, sha256 } from './helpers';
+import { bytes, eventually, filesIn, sha256 } from './helpers';
 
 describe('crb-fs router', () => {
   let root: string;
@@ -305,7 +305,9 @@ describe('crb-fs router with direct I/O', () => {
   it('round-trips a copy and a range with O_DIRECT, giving every block back', async () => {
     const pool = new AlignedBlockPool(2 * DIRECT_BLOCKS_PER_STREAM);
     await roundTrip(pool);
-    expect(pool.available).toBe(2 * DIRECT_BLOCKS_PER_STREAM);
+    // The client has the whole body (Content-Length) a moment before the server's stream closes its file and
+    // gives the blocks back: wait for that, failing if they never come back.
+    await eventually(() => pool.available === 2 * DIRECT_BLOCKS_PER_STREAM, 'every block back in the pool', 2000);
   });
 
   it('falls back to buffered writes and reads when the kernel refuses the direct ones', async () => {
@@ -316,6 +318,6 @@ describe('crb-fs router with direct I/O', () => {
       give: (bs: Buffer[]) => real.give(bs.map((m) => out.get(m)!)),
     } as unknown as AlignedBlockPool;
     await roundTrip(misaligned);
-    expect(real.available).toBe(2 * DIRECT_BLOCKS_PER_STREAM);
+    await eventually(() => real.available === 2 * DIRECT_BLOCKS_PER_STREAM, 'every block back in the pool', 2000);
   });
 });
