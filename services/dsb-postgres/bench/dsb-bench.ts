@@ -7,7 +7,7 @@
 //   raw restore  pg_restore (same flags as the DSB) of the same dump from a local file into an empty database
 //   DSB restore  POST /service_instances with restoreInfo until RUNNING: crb-fs -> DSB -> pg_restore
 // and the DSB's peak RSS (VmHWM of its process). Everything it creates is removed at the end.
-// Copies run BENCH_ROUNDS (default 3) interleaved rounds; the copy target is judged on the median of the per-round
+// Copies run BENCH_ROUNDS (default 5) interleaved rounds; the copy target is judged on the median of the per-round
 // ratios (each pairs a raw dump and a DSB copy taken seconds apart), best figures printed too. Services run as their
 // package start scripts run them.
 // Env: BENCH_DSB_SIZE_MB, BENCH_ROUNDS, BENCH_PG_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres).
@@ -22,7 +22,7 @@ import { startService } from '@ocopea/testing';
 
 const ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SIZE_MB = Number(process.env.BENCH_DSB_SIZE_MB ?? 1100);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const TAG = `bench${Date.now().toString(36)}`;
 const MB = 1e6;
 
