@@ -19,15 +19,21 @@ function moduleDirs() {
 
 async function bundle(outfile) {
   const banner = `module.paths.push(...${JSON.stringify(moduleDirs())});\nprocess.env.OCOPEA_SPECS_DIR ??= ${JSON.stringify(path.join(ROOT, 'specs'))};`;
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: [path.join(__dirname, '../src/main.ts')],
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning',
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning', write: false,
     banner: { js: banner },
     plugins: [{
       name: 'third-party-external',
       setup(b) { b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@ocopea/') ? undefined : { external: true })); },
     }],
   });
+  // Written aside and renamed into place: two crb-fs starting at once from one checkout must never load a file
+  // the other is still writing.
+  fs.mkdirSync(path.dirname(outfile), { recursive: true });
+  const tmp = `${outfile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, result.outputFiles[0].contents);
+  fs.renameSync(tmp, outfile);
   return { outfile };
 }
 
