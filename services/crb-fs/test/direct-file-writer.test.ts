@@ -2,7 +2,7 @@
 // alignment edges lands byte for byte with the right digest, blocks go back to the pool, and a refused direct write
 // falls back to buffered writes without losing a byte.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -71,6 +71,20 @@ describe('DirectFileWriter', () => {
     const w = await DirectFileWriter.create(file, pool);
     await w!.close();
     await expect(DirectFileWriter.create(file, pool)).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(pool.available).toBe(DIRECT_BLOCKS_PER_STREAM);
+  });
+
+  it('leaves no file behind when the filesystem refuses O_DIRECT at open, so the upload can create it anew', async () => {
+    // What Linux does on such a filesystem (ramfs, some FUSE and network filesystems): O_CREAT makes the file, then
+    // the O_DIRECT check answers EINVAL.
+    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
+    const file = path.join(dir, 'refused.part');
+    const refusing = async (f: string) => {
+      writeFileSync(f, '');
+      throw Object.assign(new Error('EINVAL: invalid argument, open'), { code: 'EINVAL' });
+    };
+    expect(await DirectFileWriter.create(file, pool, undefined, refusing)).toBeUndefined();
+    expect(existsSync(file)).toBe(false);
     expect(pool.available).toBe(DIRECT_BLOCKS_PER_STREAM);
   });
 

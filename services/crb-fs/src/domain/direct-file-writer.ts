@@ -50,18 +50,26 @@ export class DirectFileWriter extends Writable implements PartWriter {
 
   /**
    * Creates `file` (exclusively) for direct writes. Undefined when the pool has no blocks to spare or the filesystem
-   * refuses O_DIRECT (EINVAL): the caller then writes it the ordinary way.
+   * refuses O_DIRECT (EINVAL): the caller then writes it the ordinary way. `open` is for tests.
    */
-  static async create(file: string, pool: AlignedBlockPool, onBytes: (n: number) => void = () => undefined): Promise<DirectFileWriter | undefined> {
+  static async create(
+    file: string,
+    pool: AlignedBlockPool,
+    onBytes: (n: number) => void = () => undefined,
+    open: (file: string, flags: number, mode: number) => Promise<FileHandle> = (f, flags, mode) => fsp.open(f, flags, mode),
+  ): Promise<DirectFileWriter | undefined> {
     const blocks = pool.take(DIRECT_BLOCKS_PER_STREAM);
     if (!blocks) return undefined;
     let fh: FileHandle;
     try {
-      fh = await fsp.open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT, 0o640);
+      fh = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT, 0o640);
     } catch (err) {
       pool.give(blocks);
-      if (isErrno(err, 'EINVAL')) return undefined;
-      throw err;
+      if (!isErrno(err, 'EINVAL')) throw err;
+      // Linux checks O_DIRECT support after O_CREAT has made the file: remove it so the caller can create it anew
+      // (the name is this upload's own, random temporary one).
+      await fsp.rm(file, { force: true });
+      return undefined;
     }
     return new DirectFileWriter(fh, file, pool, blocks, onBytes);
   }
