@@ -102,4 +102,26 @@ describe('DirectFileWriter', () => {
     expect(writer!.digest()).toBe(createHash('sha256').update(data).digest('hex'));
     expect(given).toBe(DIRECT_BLOCKS_PER_STREAM);
   });
+
+  it('stops at the first failed write, even while it waits for a block, and gives every block back', async () => {
+    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
+    const file = path.join(dir, 'nospace.part');
+    let writes = 0;
+    // A disk that takes the first block slowly and then is full: every block is in flight when the failure comes.
+    const open = async (f: string, flags: number, mode: number) => {
+      const { promises: fsp } = await import('node:fs');
+      const fh = await fsp.open(f, flags, mode);
+      const write = fh.write.bind(fh) as (...a: unknown[]) => Promise<{ bytesWritten: number }>;
+      (fh as unknown as { write: unknown }).write = async (...a: unknown[]) => {
+        await new Promise((r) => setTimeout(r, 30));
+        if (++writes > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        return write(...a);
+      };
+      return fh;
+    };
+    const writer = await DirectFileWriter.create(file, pool, undefined, open);
+    const data = randomBytes(8 * MiB);
+    await expect(writeThrough(writer!, data, 11)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(pool.available).toBe(DIRECT_BLOCKS_PER_STREAM);
+  });
 });

@@ -79,12 +79,15 @@ export class DirectFileWriter extends Writable implements PartWriter {
 
   digest(): string { return this.hash.digest('hex'); }
 
+  /**
+   * Hashes and stages `chunk`. Synchronous while a block is free (the usual case): no promise per 64 KiB chunk, which
+   * cost measurable CPU on the 2-core machine where the CRB shares the cores with pg_dump and the DSB.
+   */
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.accept([chunk]).then(() => cb(), cb);
-  }
-
-  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
-    this.accept(chunks.map((c) => c.chunk)).then(() => cb(), cb);
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    this.onBytes(chunk.length);
+    this.stage(chunk, 0, cb);
   }
 
   async settled(): Promise<void> {
@@ -115,30 +118,29 @@ export class DirectFileWriter extends Writable implements PartWriter {
     this.pool.give(this.blocks);
   }
 
-  /** Hashes and stages `bufs`; resolves once they are in a block (waits while every block is being written). */
-  private async accept(bufs: Buffer[]): Promise<void> {
-    for (const b of bufs) {
-      this.hash.update(b);
-      this.size += b.length;
-      this.onBytes(b.length);
-      let at = 0;
-      while (at < b.length) {
-        if (this.failure) throw this.failure;
-        const block = this.block ?? (this.block = await this.nextFreeBlock());
-        const n = b.copy(block, this.fill, at);
-        this.fill += n;
-        at += n;
-        if (this.fill === block.length) this.submit(block);
+  /**
+   * Copies `b` from `at` into blocks, submitting each one that fills, and calls `cb` once all of it is staged. When
+   * every block is being written it parks (one waiter: a Writable hands over one chunk at a time) until a write
+   * finishes, and reports the first write failure instead of going on.
+   */
+  private stage(b: Buffer, at: number, cb: (err?: Error | null) => void): void {
+    while (at < b.length) {
+      if (this.failure) { cb(this.failure as Error); return; }
+      let block = this.block;
+      if (!block) {
+        block = this.free.pop();
+        if (!block) {
+          this.waiter = () => this.stage(b, at, cb);
+          return;
+        }
+        this.block = block;
       }
+      const n = b.copy(block, this.fill, at);
+      this.fill += n;
+      at += n;
+      if (this.fill === block.length) this.submit(block);
     }
-  }
-
-  private async nextFreeBlock(): Promise<Buffer> {
-    while (!this.free.length) {
-      if (this.failure) throw this.failure;
-      await new Promise<void>((resolve) => { this.waiter = resolve; });
-    }
-    return this.free.pop()!;
+    cb();
   }
 
   /** Starts writing a full block at its place in the file; the block is free again once written. */
