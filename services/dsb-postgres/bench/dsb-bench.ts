@@ -9,7 +9,10 @@
 // and the DSB's peak RSS (VmHWM of its process). Everything it creates is removed at the end.
 // Copies run BENCH_ROUNDS (default 5) interleaved rounds; the copy target is judged on the median of the per-round
 // ratios (each pairs a raw dump and a DSB copy taken seconds apart), best figures printed too. Services run as their
-// package start scripts run them.
+// package start scripts run them. One untimed copy warms both services up first; every timed step starts after
+// `sync`, so no step pays for write-back left by the one before. It also prints the machine's CPU budget: what raw
+// pg_dump alone keeps busy, and the CPU a copy takes all in all (pg_dump, postgres, DSB, crb-fs), hence the best ratio
+// this machine's cores could give even if they were never idle.
 // Env: BENCH_DSB_SIZE_MB, BENCH_ROUNDS, BENCH_PG_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres).
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -57,6 +60,23 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, out = '/dev/
       });
     });
   });
+}
+
+/**
+ * Flushes what earlier steps left in the page cache (the generated table, VACUUM FREEZE, CHECKPOINT, a deleted copy)
+ * before a timed step starts. Without it the kernel writes that back during whichever run comes next, and only the
+ * runs that write to disk themselves (the copy into crb-fs, the restores) pay for it: raw pg_dump writes nothing.
+ */
+function quiesce(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    spawn('sync', [], { stdio: 'ignore' }).once('error', reject).once('close', () => resolve());
+  });
+}
+
+/** CPU seconds the whole machine was busy so far (all cores: user, nice, system, irq, softirq, steal). */
+function machineBusySeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100;
 }
 
 /** CPU seconds (user + system) a process used so far. */
@@ -131,21 +151,36 @@ async function main() {
     const sink = http.createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('"ok"')); });
     await new Promise<void>((res) => sink.listen(0, '127.0.0.1', res));
     const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/crb`;
-    const t = { raw: [] as number[], copy: [] as number[], sink: [] as number[], copyCpu: [] as number[] };
+    const t = { raw: [] as number[], copy: [] as number[], sink: [] as number[], copyCpu: [] as number[], crbCpu: [] as number[], rawBusy: [] as number[], copyBusy: [] as number[] };
     const copyId = `${TAG}-copy`;
+    // One untimed copy first: the broker and the CRB run their copy paths once before they are measured (JIT, first
+    // use of the CRB's blocks), as a long-running broker would have.
+    const warm = await api('POST', `/service_instances/${src}/copy`, { copyId: `${TAG}-warm-up`, copyRepoProtocol: 'shpanRest', copyRepoCredentials: { url: crb.url, repoId: 'default' } });
+    if (warm.status !== 200) throw new Error(`warm-up copy failed: ${JSON.stringify(warm.body)}`);
+    await fetch(`${crb.url}/copies/${TAG}-warm-up`, { method: 'DELETE' });
+    log('warm-up copy done (not counted)');
     for (let round = 1; round <= ROUNDS; round++) {
+      await quiesce();
+      const busy0 = machineBusySeconds();
       t.raw.push(await timed('pg_dump', ['--format=custom', '--compress=0'], adminEnv(db)));
+      t.rawBusy.push(machineBusySeconds() - busy0);
       const id = round === ROUNDS ? copyId : `${copyId}-${round}`; // the last one is restored below
       const cpu0 = cpuSeconds(dsb.child.pid!);
+      const crbCpu0 = cpuSeconds(crb.child.pid!);
+      await quiesce();
+      const busy1 = machineBusySeconds();
       const t0 = Date.now();
       const copy = await api('POST', `/service_instances/${src}/copy`, {
         copyId: id, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url: crb.url, repoId: 'default' }, copyType: 'shpanCopy', copyTime: Date.now(),
       });
       t.copy.push((Date.now() - t0) / 1000);
+      t.copyBusy.push(machineBusySeconds() - busy1);
       t.copyCpu.push(cpuSeconds(dsb.child.pid!) - cpu0);
+      t.crbCpu.push(cpuSeconds(crb.child.pid!) - crbCpu0);
       if (copy.status !== 200) throw new Error(`copy failed: ${JSON.stringify(copy.body)}`);
       if (copy.body.size !== dumpBytes) log(`note: the DSB copy is ${copy.body.size} bytes, the raw dump ${dumpBytes}`);
       if (id !== copyId) await fetch(`${crb.url}/copies/${id}`, { method: 'DELETE' });
+      await quiesce();
       const t2 = Date.now();
       const sinkCopy = await api('POST', `/service_instances/${src}/copy`, { copyId: `${TAG}-sink-${round}`, copyRepoProtocol: 'shpanRest', copyRepoCredentials: { url: sinkUrl, repoId: 'sink' } });
       t.sink.push((Date.now() - t2) / 1000);
@@ -159,12 +194,19 @@ async function main() {
     const copyS = best(t.copy);
     const sinkS = best(t.sink);
     const copyCpu = median(t.copyCpu);
+    const crbCpu = median(t.crbCpu);
+    const cores = os.cpus().length;
+    const rawBusy = median(t.rawBusy);
+    const copyBusy = median(t.copyBusy);
+    // Even with every core busy all the time, a copy needing copyBusy CPU-seconds takes at least copyBusy / cores.
+    const ratioBound = median(t.raw) / (copyBusy / cores);
     const copyRatio = median(t.raw.map((r, i) => r / t.copy[i]));
     const sinkRatio = median(t.raw.map((r, i) => r / t.sink[i]));
 
     // 4. raw pg_restore from the local file
     await sql(ADMIN, `CREATE DATABASE ${rawDb} TEMPLATE template0`);
     await sql(ADMIN, 'CHECKPOINT');
+    await quiesce();
     const rawRestoreS = await timed('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${rawDb}`, dumpFile], adminEnv(rawDb));
     log(`raw pg_restore from a local file: ${rawRestoreS.toFixed(1)} s`);
     await sql(ADMIN, `DROP DATABASE ${rawDb} WITH (FORCE)`);
@@ -175,6 +217,7 @@ async function main() {
     const dst = `${TAG}-dst`;
     created.push(dst);
     const cpu1 = cpuSeconds(dsb.child.pid!);
+    await quiesce();
     const t1 = Date.now();
     const r = await api('POST', '/service_instances', {
       instanceId: dst, instanceSettings: {},
@@ -199,7 +242,8 @@ async function main() {
     console.log(`copy     DSB -> crb-fs   median ratio ${copyRatio.toFixed(2)} (target >= 0.90) ${ok(copyRatio >= 0.9)}   best: ${mbps(copyS).toFixed(1)} MB/s vs raw pg_dump > /dev/null ${mbps(rawDumpS).toFixed(1)} MB/s (${ratio(rawDumpS, copyS)})`);
     console.log(`copy     DSB -> sink     median ratio ${sinkRatio.toFixed(2)}   best ${mbps(sinkS).toFixed(1)} MB/s (a CRB that discards: the DSB's own overhead)`);
     console.log(`restore  crb-fs -> DSB   ${mbps(restoreS).toFixed(1).padStart(7)} MB/s   raw pg_restore (file)   ${mbps(rawRestoreS).toFixed(1).padStart(7)} MB/s   ratio ${ratio(rawRestoreS, restoreS)} (target >= 0.90) ${ok(rawRestoreS / restoreS >= 0.9)}`);
-    console.log(`DSB CPU  copy ${copyCpu.toFixed(1)} s (median of the rounds), restore ${restoreCpu.toFixed(1)} s (user+system of the broker process; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)})`);
+    console.log(`DSB CPU  copy ${copyCpu.toFixed(1)} s (median of the rounds; crb-fs ${crbCpu.toFixed(1)} s), restore ${restoreCpu.toFixed(1)} s (user+system of the broker process; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)})`);
+    console.log(`machine  raw pg_dump keeps ${(rawBusy / median(t.raw)).toFixed(2)} of ${cores} cores busy (${rawBusy.toFixed(1)} CPU-s); a copy takes ${copyBusy.toFixed(1)} CPU-s of the machine (medians), so with all ${cores} cores busy throughout it could reach at most ratio ${ratioBound.toFixed(2)}`);
     console.log(`peak RSS dsb-postgres    ${(rss / 1024 / 1024).toFixed(0)} MiB (VmHWM; target < 150 MiB) ${ok(rss < 150 * 1024 * 1024)}   (crb-fs ${(crbRss / 1024 / 1024).toFixed(0)} MiB)`);
     console.log('');
   } finally {
