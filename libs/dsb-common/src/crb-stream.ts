@@ -185,7 +185,7 @@ export function downloadCopy(o: { url: string; copyId: string; signal?: AbortSig
       // No buffer of its own (the default high-water mark, a single chunk): the consumer keeps the roomy one, in front
       // of the child it feeds (feedStdin). With 1 MiB here as well, chunks waited long enough for slow pg_restore to
       // be promoted, and a 1 GB restore cost the broker 4.3 to 6 CPU-s with 10 to 26 major GCs; with one chunk,
-      // 2.9 to 3.4 CPU-s and 1 to 3 major GCs, at the same speed (pg_restore sets it).
+      // 2.9 to 4.2 CPU-s and 1 to 3 major GCs, at the same speed (pg_restore sets it).
       const verifier = new Transform({
         transform(chunk: Buffer, _enc, cb: TransformCallback) { hash.update(chunk); result.size += chunk.length; onBytes(chunk.length); cb(null, chunk); },
         flush(cb: TransformCallback) {
