@@ -2,3 +2,4 @@ export * from './api-client';
 export * from './request-context';
 export * from './typed-paths';
 export * from './clients';
+export * from './copy-digests';

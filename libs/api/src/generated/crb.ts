@@ -126,14 +126,21 @@ export interface paths {
         /**
          * Store a copy's data.
          * @description The body is the copy's raw bytes, usually chunked and of unknown length. The CRB streams them to storage
-         *     while counting them and computing their SHA-256, and makes them visible only once the whole stream has
-         *     arrived: an interrupted or rejected upload leaves nothing behind, so it can simply be retried.
+         *     while counting them and computing their SHA-256 and CRC-32, and makes them visible only once the whole
+         *     stream has arrived: an interrupted or rejected upload leaves nothing behind, so it can simply be retried.
+         *
+         *     An uploader that knows a digest of the body before sending it passes it as `X-Ocopea-Expected-Sha256` or
+         *     `X-Ocopea-Expected-Crc32`; one that computes it while streaming sends the same field as an HTTP/1.1 trailer
+         *     (chunked body), announced in the `Trailer` header. Either way the CRB checks it before the copy becomes
+         *     visible: a different digest is refused with 400 (reason `digest_mismatch`), a malformed one or a trailer
+         *     announced and not sent with 400, and nothing is kept. (Trailers cannot be described in OpenAPI; they take the
+         *     same values as the headers below.)
          *
          *     The metadata should have been stored first (`POST /copies/{copyId}`, as the orcs Site does). The orcs
          *     reference CRB failed with 500 without it; this CRB creates it from the path and the optional hint headers
          *     (`copyTimestamp`, `facility`). Once the data has landed the metadata gets `repoId` = this repository,
          *     `protocol` `shpanRest`, `protocolVersion` `1.0`, `copyDataURL` = `{crbUrl}/copies/{copyId}/data`, and
-         *     `copyAdditionalInfo` keeps its entries and gains `size` and `sha256`.
+         *     `copyAdditionalInfo` keeps its entries and gains `size`, `sha256` and `crc32`.
          *
          *     Success is **200** with a JSON string (the copy's URL, `{crbUrl}/copies/{copyId}`): the orcs reference CRB
          *     answered 200 and orcs mongo-dsb treats anything else as a failure, although the orcs swagger documents 201.
@@ -707,6 +714,8 @@ export interface components {
         "Repr-Digest": string;
         /** @description Extension (not in orcs): the same SHA-256 as 64 lower-case hex digits. */
         "X-Ocopea-Sha256": string;
+        /** @description Extension (not in orcs): CRC-32 (ISO-HDLC) of the whole copy, 8 lower-case hex digits: what a DSB checks its upload or download with, at a fraction of the cost of SHA-256. Absent on copies stored before this CRB computed it. */
+        "X-Ocopea-Crc32": string;
     };
     pathItems: never;
 }
@@ -921,6 +930,8 @@ export interface operations {
             header?: {
                 /** @description Extension (not in orcs): the SHA-256 of the body, 64 hex digits. When the received bytes have another digest the upload is rejected with 400 (reason `digest_mismatch`) and nothing is stored. */
                 "X-Ocopea-Expected-Sha256"?: string;
+                /** @description Extension (not in orcs): the CRC-32 (ISO-HDLC, as zlib and gzip compute it) of the body, 8 hex digits. Checked like `X-Ocopea-Expected-Sha256`. */
+                "X-Ocopea-Expected-Crc32"?: string;
                 /** @description Hint sent by orcs DSBs (the DSB's name). Kept in `copyAdditionalInfo.dsb` when the CRB creates the metadata itself. */
                 dsb?: string;
                 /** @description Hint sent by orcs DSBs, epoch milliseconds as decimal digits. Used as `copyTimeStamp` when the CRB creates the metadata itself; ignored when unparsable. */
@@ -948,6 +959,7 @@ export interface operations {
                 headers: {
                     "Repr-Digest": components["headers"]["Repr-Digest"];
                     "X-Ocopea-Sha256": components["headers"]["X-Ocopea-Sha256"];
+                    "X-Ocopea-Crc32": components["headers"]["X-Ocopea-Crc32"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1121,6 +1133,7 @@ export interface operations {
                     "Accept-Ranges": components["headers"]["Accept-Ranges"];
                     "Repr-Digest": components["headers"]["Repr-Digest"];
                     "X-Ocopea-Sha256": components["headers"]["X-Ocopea-Sha256"];
+                    "X-Ocopea-Crc32": components["headers"]["X-Ocopea-Crc32"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1136,6 +1149,7 @@ export interface operations {
                     "Accept-Ranges": components["headers"]["Accept-Ranges"];
                     "Repr-Digest": components["headers"]["Repr-Digest"];
                     "X-Ocopea-Sha256": components["headers"]["X-Ocopea-Sha256"];
+                    "X-Ocopea-Crc32": components["headers"]["X-Ocopea-Crc32"];
                     [name: string]: unknown;
                 };
                 content: {
