@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { startService, type StartedService } from '@ocopea/testing';
-import { bytes, eventually, filesIn, json, send, sha256, upload } from './helpers';
+import { bytes, crc32, eventually, filesIn, json, send, sha256, upload } from './helpers';
 
 jest.setTimeout(90_000);
 
@@ -50,17 +50,54 @@ describe('crb-fs over HTTP', () => {
     expect(up.status).toBe(200);
     expect(up.json()).toBe(`${crb.url}/copies/big`);
     expect(up.headers['x-ocopea-sha256']).toBe(sha256(data));
+    expect(up.headers['x-ocopea-crc32']).toBe(crc32(data));
     const down = await send('GET', `${crb.url}/copies/big/data`);
     expect(down.status).toBe(200);
     expect(down.body.length).toBe(data.length);
     expect(sha256(down.body)).toBe(sha256(data));
     expect(down.headers['x-ocopea-sha256']).toBe(sha256(data));
     expect(down.headers['repr-digest']).toBe(`sha-256=:${Buffer.from(sha256(data), 'hex').toString('base64')}:`);
+    expect(down.headers['x-ocopea-crc32']).toBe(crc32(data));
     const from = 4 * 1024 * 1024 + 7;
     const rest = await send('GET', `${crb.url}/copies/big/data`, { headers: { range: `bytes=${from}-` } });
     expect(rest.status).toBe(206);
     expect(rest.headers['content-range']).toBe(`bytes ${from}-${data.length - 1}/${data.length}`);
     expect(Buffer.compare(rest.body, data.subarray(from))).toBe(0);
+  });
+
+  it('checks the digests an uploader sends as trailers before the copy becomes visible', async () => {
+    const data = bytes(3 * 1024 * 1024 + 5, 11);
+    const stream = () => Readable.from((function* () { for (let i = 0; i < data.length; i += 65_536) yield data.subarray(i, i + 65_536); })());
+    const url = (id: string) => `${crb.url}/repositories/default/copies/${id}/data`;
+    const nothingLeft = async (id: string) => {
+      expect((await send('GET', `${crb.url}/copies/${id}`)).status).toBe(404);
+      expect(filesIn(crb.dataDir, 'tmp')).toEqual([]);
+      expect(filesIn(crb.dataDir, 'locks')).toEqual([]);
+    };
+    const wrongCrc = crc32(Buffer.concat([data, Buffer.from('x')]));
+    const bad = await upload(url('tr-bad'), stream(), {}, { 'X-Ocopea-Expected-Crc32': wrongCrc });
+    expect(bad.status).toBe(400);
+    expect(bad.json()).toMatchObject({ reason: 'digest_mismatch', message: `crc32 of the received data is ${crc32(data)}, expected ${wrongCrc}` });
+    await nothingLeft('tr-bad');
+    const badSha = await upload(url('tr-bad'), stream(), {}, { 'X-Ocopea-Expected-Sha256': 'ab'.repeat(32) });
+    expect(badSha.status).toBe(400);
+    expect((badSha.json() as { reason: string }).reason).toBe('digest_mismatch');
+    await nothingLeft('tr-bad');
+    const malformed = await upload(url('tr-bad'), stream(), {}, { 'X-Ocopea-Expected-Crc32': 'not-hex' });
+    expect(malformed.status).toBe(400);
+    expect((malformed.json() as { message: string }).message).toMatch(/X-Ocopea-Expected-Crc32 must be 8 hex digits/);
+    await nothingLeft('tr-bad');
+    // announced in Trailer, never sent: the sender's check was lost on the way
+    const missing = await upload(url('tr-bad'), data, { 'transfer-encoding': 'chunked', trailer: 'X-Ocopea-Expected-Crc32' });
+    expect(missing.status).toBe(400);
+    expect((missing.json() as { message: string }).message).toMatch(/announced the trailer x-ocopea-expected-crc32/);
+    await nothingLeft('tr-bad');
+
+    const good = await upload(url('tr-good'), stream(), {}, { 'X-Ocopea-Expected-Crc32': crc32(data).toUpperCase(), 'X-Ocopea-Expected-Sha256': sha256(data) });
+    expect(good.status).toBe(200);
+    expect(good.headers['x-ocopea-crc32']).toBe(crc32(data));
+    const md = (await send('GET', `${crb.url}/copies/tr-good`)).json() as { copyAdditionalInfo: Record<string, string> };
+    expect(md.copyAdditionalInfo).toMatchObject({ size: String(data.length), sha256: sha256(data), crc32: crc32(data) });
   });
 
   it('leaves nothing visible when the client disconnects midway, and the copy can be uploaded again', async () => {

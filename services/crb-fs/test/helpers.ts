@@ -3,16 +3,22 @@ import { existsSync, readdirSync } from 'node:fs';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 
 export interface Answer { status: number; headers: IncomingHttpHeaders; body: Buffer; json(): unknown }
 
-/** One HTTP request over a real socket; `body` may be a Buffer or a stream. */
-export function send(method: string, url: string, opts: { body?: Buffer | Readable | string; headers?: Record<string, string> } = {}): Promise<Answer> {
+/**
+ * One HTTP request over a real socket; `body` may be a Buffer or a stream. With `trailers` the body goes chunked,
+ * the trailer names announced in `Trailer`, and the trailers after the last chunk.
+ */
+export function send(method: string, url: string, opts: { body?: Buffer | Readable | string; headers?: Record<string, string>; trailers?: Record<string, string> } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     // The path goes out exactly as written (a WHATWG URL would resolve `%2E%2E` segments before sending).
     const m = /^http:\/\/([^/:]+):(\d+)(\/.*)$/.exec(url);
     if (!m) throw new Error(`not an http URL with a port and path: ${url}`);
-    const req = http.request({ host: m[1], port: Number(m[2]), path: m[3], method, headers: opts.headers });
+    const headers = { ...opts.headers };
+    if (opts.trailers) Object.assign(headers, { 'transfer-encoding': 'chunked', trailer: Object.keys(opts.trailers).join(', ') });
+    const req = http.request({ host: m[1], port: Number(m[2]), path: m[3], method, headers });
     req.on('error', reject);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -23,18 +29,26 @@ export function send(method: string, url: string, opts: { body?: Buffer | Readab
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) });
       });
     });
-    if (opts.body instanceof Readable) opts.body.pipe(req);
-    else req.end(opts.body);
+    if (opts.body instanceof Readable) {
+      opts.body.pipe(req, { end: !opts.trailers });
+      if (opts.trailers) opts.body.once('end', () => { req.addTrailers(opts.trailers!); req.end(); });
+    } else {
+      if (opts.body !== undefined) req.write(opts.body);
+      if (opts.trailers) req.addTrailers(opts.trailers);
+      req.end();
+    }
   });
 }
 
 export const json = (method: string, url: string, body?: unknown) =>
   send(method, url, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
-export const upload = (url: string, body: Buffer | Readable, headers: Record<string, string> = {}) =>
-  send('POST', url, { body, headers: { 'content-type': 'application/octet-stream', ...headers } });
+export const upload = (url: string, body: Buffer | Readable, headers: Record<string, string> = {}, trailers?: Record<string, string>) =>
+  send('POST', url, { body, headers: { 'content-type': 'application/octet-stream', ...headers }, trailers });
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** CRC-32 (ISO-HDLC) as 8 hex digits, by node's own zlib: independent of the CRB's implementation. */
+export const crc32 = (b: Buffer) => zlibCrc32(b).toString(16).padStart(8, '0');
 
 /** Deterministic pseudo-random bytes. */
 export function bytes(n: number, seed = 1): Buffer {

@@ -8,7 +8,7 @@ import { createCrbApp } from '../src/app';
 import { AlignedBlockPool } from '../src/domain/aligned-block-pool';
 import { DIRECT_BLOCKS_PER_STREAM } from '../src/domain/direct-file-writer';
 import { FsCopyRepository } from '../src/domain/fs-copy-repository';
-import { bytes, eventually, filesIn, sha256 } from './helpers';
+import { bytes, crc32, eventually, filesIn, sha256 } from './helpers';
 
 describe('crb-fs router', () => {
   let root: string;
@@ -135,11 +135,12 @@ describe('crb-fs router', () => {
     expect(res.body).toBe('http://crb:8082/crb/copies/d1');
     expect(res.headers['x-ocopea-sha256']).toBe(hex);
     expect(res.headers['repr-digest']).toBe(`sha-256=:${Buffer.from(hex, 'hex').toString('base64')}:`);
+    expect(res.headers['x-ocopea-crc32']).toBe(crc32(data));
     const md = (await request(app).get('/crb/copies/d1')).body;
     expect(md).toEqual({
       copyId: 'd1', repoId: 'default', copyTimeStamp: '2024-11-14T22:13:20.000Z', facility: 'mongodump',
       protocol: 'shpanRest', protocolVersion: '1.0', copyDataURL: 'http://crb:8082/crb/copies/d1/data',
-      copyAdditionalInfo: { dsb: 'mongo-dsb', size: '300000', sha256: hex },
+      copyAdditionalInfo: { dsb: 'mongo-dsb', size: '300000', sha256: hex, crc32: crc32(data) },
     });
     expect((await put('d1', data)).status).toBe(409);
     expect((await put('d2', data, 'ghost')).status).toBe(404);
@@ -164,8 +165,16 @@ describe('crb-fs router', () => {
     expect(filesIn(root, 'tmp')).toEqual([]);
     expect(filesIn(root, 'locks')).toEqual([]);
     const good = await request(app).post('/crb/repositories/default/copies/x1/data').set('content-type', 'application/octet-stream')
-      .set('X-Ocopea-Expected-Sha256', sha256(data).toUpperCase()).send(data);
+      .set('X-Ocopea-Expected-Sha256', sha256(data).toUpperCase()).set('X-Ocopea-Expected-Crc32', crc32(data)).send(data);
     expect(good.status).toBe(200);
+    const badCrc = await request(app).post('/crb/repositories/default/copies/x2/data').set('content-type', 'application/octet-stream')
+      .set('X-Ocopea-Expected-Crc32', '00000000').send(data);
+    expect(badCrc.status).toBe(400);
+    expect(badCrc.body).toMatchObject({ reason: 'digest_mismatch', message: `crc32 of the received data is ${crc32(data)}, expected 00000000` });
+    expect((await request(app).get('/crb/copies/x2')).status).toBe(404);
+    const malformed = await request(app).post('/crb/repositories/default/copies/x2/data').set('content-type', 'application/octet-stream')
+      .set('X-Ocopea-Expected-Crc32', '123').send(data);
+    expect(malformed.status).toBe(400);
   });
 
   it('answers 507 and keeps nothing when the disk is full', async () => {

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type { AlignedBlockPool } from './aligned-block-pool';
 import { isErrno } from './fs-util';
 import type { PartWriter } from './part-writer';
+import { ReceivedDigests, type Digests } from './received-digests';
 
 /** Direct I/O starts and ends at multiples of this (any device's logical block size divides it). */
 export const DIRECT_IO_ALIGN = 4096;
@@ -24,7 +24,7 @@ export const DIRECT_BLOCKS_PER_STREAM = 3;
  */
 export class DirectFileWriter extends Writable implements PartWriter {
   size = 0;
-  private readonly hash = createHash('sha256');
+  private readonly hash = new ReceivedDigests();
   private readonly free: Buffer[];
   private block?: Buffer;
   private fill = 0;
@@ -77,7 +77,7 @@ export class DirectFileWriter extends Writable implements PartWriter {
   /** Whether every write so far went direct (false once a direct write was refused). */
   get usesDirectIo(): boolean { return this.direct; }
 
-  digest(): string { return this.hash.digest('hex'); }
+  digests(): Digests { return this.hash.result(); }
 
   /**
    * Hashes and stages `chunk`. Synchronous while a block is free (the usual case): no promise per 64 KiB chunk, which

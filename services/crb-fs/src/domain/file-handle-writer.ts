@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type { PartWriter } from './part-writer';
+import { ReceivedDigests, type Digests } from './received-digests';
 
 /**
  * Writes an upload through the page cache (where direct I/O is not available or not wanted). Destroying it (pipeline
@@ -12,7 +12,7 @@ import type { PartWriter } from './part-writer';
 export class FileHandleWriter extends Writable implements PartWriter {
   /** Bytes received so far. */
   size = 0;
-  private readonly hash = createHash('sha256');
+  private readonly hash = new ReceivedDigests();
   private sinceSync = 0;
   private syncing?: Promise<void>;
   private syncError?: unknown;
@@ -21,8 +21,8 @@ export class FileHandleWriter extends Writable implements PartWriter {
     super({ highWaterMark: 512 * 1024 });
   }
 
-  /** SHA-256 of everything written, 64 hex digits (once finished). */
-  digest(): string { return this.hash.digest('hex'); }
+  /** Digests of everything written (once finished). */
+  digests(): Digests { return this.hash.result(); }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.writeAll([chunk]).then(() => cb(), cb);

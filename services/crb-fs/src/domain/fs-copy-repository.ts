@@ -2,6 +2,7 @@ import { constants as fsConstants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { isHexDigest } from '@ocopea/api';
 import { BadRequestError, ConflictError, InsufficientStorageError, NotFoundError, OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
 import { assertSafeId } from './ids';
 import { fsyncDir, isErrno, KeyedQueue, pathInside, randomName, removeDurably, writeJsonAtomic } from './fs-util';
@@ -11,6 +12,7 @@ import type { AlignedBlockPool } from './aligned-block-pool';
 import { DIRECT_BLOCKS_PER_STREAM, DIRECT_IO_ALIGN, DirectFileWriter } from './direct-file-writer';
 import { FileHandleWriter } from './file-handle-writer';
 import type { PartWriter } from './part-writer';
+import type { Digests } from './received-digests';
 
 export const DEFAULT_REPO_ID = 'default';
 export const COPY_PROTOCOL = 'shpanRest';
@@ -43,6 +45,8 @@ export interface LandedData {
   repoId: string;
   size: number;
   sha256: string;
+  /** CRC-32 (8 hex digits); absent on copies stored before the CRB computed it. */
+  crc32?: string;
   storedAt: string;
 }
 
@@ -54,17 +58,26 @@ export interface UploadHints { dsb?: string; copyTimestamp?: string; facility?: 
 export interface StoreDataOptions {
   /** URL the CRB is reached at (`http://host:port/crb`): used for `copyDataURL`. */
   crbUrl: string;
-  /** 64 hex digits: reject (and keep nothing) when the received bytes hash differently. */
-  expectedSha256?: string;
+  /**
+   * Digests the uploader announced up front (headers; hex, any case): 400 when malformed, and refused (keeping
+   * nothing) when the received bytes digest differently.
+   */
+  expected?: Partial<Digests>;
+  /**
+   * Digests the uploader sends after the bytes (HTTP trailers): asked once the body ended, checked the same way. May
+   * throw (e.g. a `BadRequestError` for a trailer announced but not sent, or malformed): the upload is then refused.
+   */
+  expectedAtEnd?: () => Partial<Digests>;
   hints?: UploadHints;
 }
 
-export interface StoredData { copyId: string; repoId: string; size: number; sha256: string }
+export interface StoredData { copyId: string; repoId: string; size: number; sha256: string; crc32: string }
 
 /** An opened copy ready to stream: the whole or a range. */
 export interface OpenedCopy {
   size: number;
   sha256: string;
+  crc32?: string;
   range?: ByteRange;
   /** Bytes this answer carries. */
   length: number;
@@ -104,7 +117,6 @@ export interface FsCopyRepositoryOptions {
 
 interface Inflight { repoId: string; abort: AbortController; done: Promise<unknown> }
 
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * The copy repository on a local filesystem.
@@ -365,8 +377,7 @@ export class FsCopyRepository {
   async storeData(repoId: string, copyId: string, body: Readable, opts: StoreDataOptions): Promise<StoredData> {
     assertSafeId('repoId', repoId);
     assertSafeId('copyId', copyId);
-    const expected = opts.expectedSha256?.toLowerCase();
-    if (expected !== undefined && !HEX64.test(expected)) throw new BadRequestError('X-Ocopea-Expected-Sha256 must be 64 hex digits');
+    checkDigestFormat(opts.expected ?? {});
     if (!this.repositories.has(repoId)) throw new NotFoundError(`repository '${repoId}' not found`);
 
     // Reservation: exactly one upload per copy id at a time, across whatever concurrency the server has.
@@ -385,10 +396,10 @@ export class FsCopyRepository {
     let landedFile: string | undefined;
     try {
       if (this.copies.get(copyId)?.data) throw new ConflictError(`data of copy '${copyId}' already stored`);
-      const { size, sha256 } = await this.receive(body, part, abort.signal);
-      if (expected !== undefined && sha256 !== expected) {
-        throw new OcopeaError(400, 'digest_mismatch', `sha256 of the received data is ${sha256}, expected ${expected}`);
-      }
+      const { size, sha256, crc32 } = await this.receive(body, part, abort.signal);
+      const atEnd = opts.expectedAtEnd?.() ?? {};
+      checkDigestFormat(atEnd);
+      for (const expected of [opts.expected ?? {}, atEnd]) checkDigests({ sha256, crc32 }, expected);
       abort.signal.throwIfAborted();
       const target = pathInside(this.dirs.data, copyId);
       await fsp.rename(part, target);
@@ -405,11 +416,11 @@ export class FsCopyRepository {
         protocol: COPY_PROTOCOL,
         protocolVersion: COPY_PROTOCOL_VERSION,
         copyDataURL: `${opts.crbUrl}/copies/${copyId}/data`,
-        copyAdditionalInfo: { ...(current.copyAdditionalInfo ?? {}), size: String(size), sha256 },
+        copyAdditionalInfo: { ...(current.copyAdditionalInfo ?? {}), size: String(size), sha256, crc32 },
       };
-      await this.persistCopy(copyId, { metadata, data: { repoId, size, sha256, storedAt: new Date().toISOString() } });
+      await this.persistCopy(copyId, { metadata, data: { repoId, size, sha256, crc32, storedAt: new Date().toISOString() } });
       landedFile = undefined;
-      return { copyId, repoId, size, sha256 };
+      return { copyId, repoId, size, sha256, crc32 };
     } catch (err) {
       body.unpipe();
       await fsp.rm(part, { force: true }).catch(() => undefined);
@@ -422,8 +433,8 @@ export class FsCopyRepository {
     }
   }
 
-  /** Streams `body` into `file`, fsyncs it; returns size and SHA-256. */
-  private async receive(body: Readable, file: string, signal: AbortSignal): Promise<{ size: number; sha256: string }> {
+  /** Streams `body` into `file`, fsyncs it; returns size and digests. */
+  private async receive(body: Readable, file: string, signal: AbortSignal): Promise<{ size: number } & Digests> {
     const writer: PartWriter = (this.blockPool && await DirectFileWriter.create(file, this.blockPool, this.onBytes))
       || new FileHandleWriter(await this.openPartFile(file), this.onBytes);
     try {
@@ -433,7 +444,7 @@ export class FsCopyRepository {
         await writer.settled(); // writes still running must finish before the file is closed
       }
       await writer.flush();
-      return { size: writer.size, sha256: writer.digest() };
+      return { size: writer.size, ...writer.digests() };
     } finally {
       await writer.close();
     }
@@ -503,7 +514,7 @@ export class FsCopyRepository {
       if (held) this.blockPool!.give(held);
     };
     return {
-      size: data.size, sha256: data.sha256, range, length, close,
+      size: data.size, sha256: data.sha256, crc32: data.crc32, range, length, close,
       pipeTo: async (dest) => {
         try {
           if (!direct) { await pumpFile(opened, start, length, dest); return; }
@@ -577,4 +588,24 @@ function timeOf(t: unknown): number {
   if (typeof t === 'number') return t;
   if (typeof t === 'string') { const ms = Date.parse(t); return Number.isNaN(ms) ? 0 : ms; }
   return -Infinity;
+}
+
+const DIGEST_NAMES = { sha256: { label: 'sha256', header: 'X-Ocopea-Expected-Sha256', digits: 64 }, crc32: { label: 'crc32', header: 'X-Ocopea-Expected-Crc32', digits: 8 } } as const;
+
+/** 400 unless every announced digest is well formed (64 or 8 hex digits). */
+function checkDigestFormat(expected: Partial<Digests>): void {
+  for (const alg of ['sha256', 'crc32'] as const) {
+    const v = expected[alg];
+    if (v !== undefined && !isHexDigest(alg, v)) throw new BadRequestError(`${DIGEST_NAMES[alg].header} must be ${DIGEST_NAMES[alg].digits} hex digits`);
+  }
+}
+
+/** 400 `digest_mismatch` when the received bytes digest differently from what the uploader announced. */
+function checkDigests(got: Digests, expected: Partial<Digests>): void {
+  for (const alg of ['sha256', 'crc32'] as const) {
+    const want = expected[alg]?.toLowerCase();
+    if (want !== undefined && got[alg] !== want) {
+      throw new OcopeaError(400, 'digest_mismatch', `${DIGEST_NAMES[alg].label} of the received data is ${got[alg]}, expected ${want}`);
+    }
+  }
 }

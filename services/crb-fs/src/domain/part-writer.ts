@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { Digests } from './received-digests';
 
 /**
  * Where an upload's bytes go: a Writable into the temporary `.part` file that hashes and counts on the way.
@@ -8,8 +9,8 @@ import type { Writable } from 'node:stream';
 export interface PartWriter extends Writable {
   /** Bytes received so far. */
   readonly size: number;
-  /** SHA-256 of everything written, 64 hex digits (once finished). */
-  digest(): string;
+  /** SHA-256 and CRC-32 of everything written (once finished). */
+  digests(): Digests;
   /** Waits until no write or flush started by the writer is still running (their failures are kept for `flush`). */
   settled(): Promise<void>;
   /** Writes what is still held back, then makes the whole file durable (fsync); throws the first write failure. */

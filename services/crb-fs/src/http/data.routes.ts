@@ -1,8 +1,10 @@
 import type { CrbPaths } from '@ocopea/api';
-import { RangeNotSatisfiableError } from '@ocopea/errors';
+import { COPY_DIGEST_HEADERS } from '@ocopea/api';
+import { BadRequestError, RangeNotSatisfiableError } from '@ocopea/errors';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { Request, Response } from 'express';
 import type { CrbDeps } from '../app';
+import type { Digests } from '../domain/received-digests';
 
 /** Bytes of a refused upload we are willing to read and discard so the client gets our answer; beyond, we cut. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
@@ -19,13 +21,14 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
     try {
       const stored = await deps.repo.storeData(params.repoId, params.copyId, req, {
         crbUrl: deps.crbUrl(req),
-        expectedSha256: header(headers['x-ocopea-expected-sha256']),
+        expected: digestsIn((name) => header(headers[name])),
+        expectedAtEnd: () => trailerDigests(req),
         hints: { dsb: header(headers.dsb), copyTimestamp: header(headers.copytimestamp), facility: header(headers.facility) },
       });
       return {
         status: 200,
         body: `${deps.crbUrl(req)}/copies/${stored.copyId}`,
-        headers: { 'Repr-Digest': reprDigest(stored.sha256), 'X-Ocopea-Sha256': stored.sha256 },
+        headers: { 'Repr-Digest': reprDigest(stored.sha256), 'X-Ocopea-Sha256': stored.sha256, 'X-Ocopea-Crc32': stored.crc32 },
       };
     } catch (err) {
       await drainRefused(req, res);
@@ -47,6 +50,7 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Repr-Digest', reprDigest(opened.sha256));
     res.setHeader('X-Ocopea-Sha256', opened.sha256);
+    if (opened.crc32) res.setHeader('X-Ocopea-Crc32', opened.crc32);
     if (opened.range) res.setHeader('Content-Range', `bytes ${opened.range.start}-${opened.range.end}/${opened.size}`);
     if (opened.length === 0) { await opened.close(); res.end(); return; }
     await opened.pipeTo(res);
@@ -56,6 +60,33 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
 
 function header(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
+}
+
+const EXPECTED = { sha256: COPY_DIGEST_HEADERS.expectedSha256, crc32: COPY_DIGEST_HEADERS.expectedCrc32 } as const;
+
+/** The expected digests `get` finds (by lower-case field name), trimmed; absent ones left out. */
+function digestsIn(get: (name: string) => string | undefined): Partial<Digests> {
+  const out: Partial<Digests> = {};
+  for (const alg of ['sha256', 'crc32'] as const) {
+    const v = get(EXPECTED[alg])?.trim();
+    if (v !== undefined) out[alg] = v;
+  }
+  return out;
+}
+
+/**
+ * The expected digests an uploader sent as trailers, once the body ended (an uploader that streams does not know
+ * them before). A digest trailer announced in `Trailer` but missing means the sender's own check was lost: refused.
+ */
+function trailerDigests(req: Request): Partial<Digests> {
+  const announced = new Set(String(req.headers.trailer ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+  const trailers = req.trailers as Record<string, string | undefined>;
+  for (const name of Object.values(EXPECTED)) {
+    if (announced.has(name) && trailers[name] === undefined) {
+      throw new BadRequestError(`the upload announced the trailer ${name} but did not send it`);
+    }
+  }
+  return digestsIn((name) => trailers[name]);
 }
 
 /**
