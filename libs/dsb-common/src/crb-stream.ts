@@ -1,16 +1,24 @@
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { announcedDigests, COPY_DIGEST_HEADERS, streamDigest, type CopyDigestAlgorithm } from '@ocopea/api';
 import { BadGatewayError, ConflictError, OcopeaError } from '@ocopea/errors';
 import type { CrbLocation } from './copy-protocol';
 import { IN_FLIGHT } from './process-stream';
 
-/** What a finished upload proved: bytes sent, their SHA-256, and what the CRB answered. */
+/** A digest of a copy's bytes: which one, and its value in lower-case hex. */
+export interface CopyDigest { algorithm: CopyDigestAlgorithm; hex: string }
+
+/** What a finished upload proved: bytes sent, their digest, and what the CRB answered. */
 export interface UploadResult {
   size: number;
-  /** 64 lower-case hex digits. */
-  sha256: string;
+  /** The digest the broker computed of the bytes it sent. */
+  digest: CopyDigest;
+  /**
+   * Whether the CRB confirmed that digest: it announced the same value back (a CRB that checks the trailer refuses
+   * a different one before anything is stored). False for a CRB that neither checks trailers nor announces it.
+   */
+  confirmed: boolean;
   crbStatus: number;
   /** The CRB's `X-Ocopea-Sha256` (or `Repr-Digest`) in hex, when it sent one. */
   crbSha256?: string;
@@ -32,24 +40,16 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** Told of every byte sent (the broker's stream reclaimer). */
   onBytes?: (bytes: number) => void;
+  /**
+   * The digest computed while streaming and sent as a trailer for the CRB to check before it keeps the copy
+   * (default `crc32`: a twentieth of SHA-256's CPU, see @ocopea/api copy-digests).
+   */
+  digest?: CopyDigestAlgorithm;
 }
 
 const agentFor = (u: URL) => (u.protocol === 'https:' ? https : http);
 
-/** `sha-256=:<base64>:` (RFC 9530) or 64 hex digits → lower-case hex; undefined when absent or unparsable. */
-export function digestFromHeaders(headers: http.IncomingHttpHeaders): string | undefined {
-  const hex = headers['x-ocopea-sha256'];
-  if (typeof hex === 'string' && /^[0-9a-fA-F]{64}$/.test(hex.trim())) return hex.trim().toLowerCase();
-  const repr = headers['repr-digest'];
-  if (typeof repr === 'string') {
-    const m = /sha-256=:([A-Za-z0-9+/=]+):/.exec(repr);
-    if (m) {
-      const buf = Buffer.from(m[1], 'base64');
-      if (buf.length === 32) return buf.toString('hex');
-    }
-  }
-  return undefined;
-}
+const EXPECTED_HEADER = { sha256: COPY_DIGEST_HEADERS.expectedSha256, crc32: COPY_DIGEST_HEADERS.expectedCrc32 } as const;
 
 async function readSmallBody(res: http.IncomingMessage, limit = 16_384): Promise<string> {
   let text = '';
@@ -67,22 +67,27 @@ function errorMessage(text: string): string {
 }
 
 /**
- * Streams `source` to `POST {crb.url}/repositories/{repoId}/copies/{copyId}/data` with backpressure, hashing it
- * on the way, and resolves once the producer succeeded, the whole stream was sent and the CRB answered 2xx with a
- * matching digest (when it sent one). Any failure destroys the request (the CRB sees an aborted upload and keeps
- * no partial copy) and rejects: 502 `BadGatewayError` for CRB refusals, unreachability and digest mismatches; the
- * producer's own error when `sourceSucceeded` rejects.
+ * Streams `source` to `POST {crb.url}/repositories/{repoId}/copies/{copyId}/data` with backpressure, digesting it
+ * on the way and sending the digest as a trailer (`X-Ocopea-Expected-Crc32` or `-Sha256`, announced in `Trailer`)
+ * so the CRB can refuse a copy that arrived different before keeping it. Resolves once the producer succeeded, the
+ * whole stream was sent and the CRB answered 2xx, with a matching digest when it announced one. Any failure
+ * destroys the request (the CRB sees an aborted upload and keeps no partial copy) and rejects: 502
+ * `BadGatewayError` for CRB refusals, unreachability and digest mismatches; the producer's own error when
+ * `sourceSucceeded` rejects.
  */
 export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
   const target = new URL(`${o.crb.url}/repositories/${encodeURIComponent(o.crb.repoId)}/copies/${encodeURIComponent(o.copyId)}/data`);
   const where = `POST ${target.href}`;
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked', accept: 'application/json, */*' };
+  const algorithm = o.digest ?? 'crc32';
+  const headers: Record<string, string> = {
+    'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked', accept: 'application/json, */*', trailer: EXPECTED_HEADER[algorithm],
+  };
   if (o.hints?.dsb) headers.dsb = o.hints.dsb;
   if (o.hints?.copyTimestamp !== undefined && o.hints.copyTimestamp !== null) headers.copyTimestamp = String(o.hints.copyTimestamp);
   if (o.hints?.facility) headers.facility = o.hints.facility;
 
   return new Promise<UploadResult>((resolve, reject) => {
-    const hash = createHash('sha256');
+    const hash = streamDigest(algorithm);
     let size = 0;
     let settled = false;
     let sent: string | undefined; // hex digest once the request was ended
@@ -107,14 +112,15 @@ export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
         if (status === 409) return fail(new ConflictError(`copy '${o.copyId}' already exists in the CRB (${where}): ${errorMessage(text)}`));
         if (status < 200 || status > 299) return fail(new BadGatewayError(`CRB answered ${status} to ${where}: ${errorMessage(text)}`));
         if (sent === undefined) return fail(new BadGatewayError(`CRB answered ${status} to ${where} before the whole copy was sent`));
-        const crbSha256 = digestFromHeaders(res.headers);
-        if (crbSha256 !== undefined && crbSha256 !== sent) {
-          return fail(new BadGatewayError(`CRB stored a copy with sha256 ${crbSha256}, the broker sent ${sent} (${size} bytes)`));
+        const announced = announcedDigests(res.headers);
+        const theirs = announced[algorithm];
+        if (theirs !== undefined && theirs !== sent) {
+          return fail(new BadGatewayError(`CRB stored a copy with ${algorithm} ${theirs}, the broker sent ${sent} (${size} bytes)`));
         }
         if (settled) return;
         settled = true;
         o.signal?.removeEventListener('abort', onAbort);
-        resolve({ size, sha256: sent, crbStatus: status, crbSha256 });
+        resolve({ size, digest: { algorithm, hex: sent }, confirmed: theirs !== undefined, crbStatus: status, crbSha256: announced.sha256 });
       }, (err: Error) => fail(new BadGatewayError(`CRB connection lost while answering ${where}: ${err.message}`, { cause: err })));
     });
 
@@ -140,7 +146,8 @@ export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
     });
     Promise.all([sourceEnded, o.sourceSucceeded]).then(() => {
       if (settled) return;
-      sent = hash.digest('hex');
+      sent = hash.digest();
+      req.addTrailers({ [EXPECTED_HEADER[algorithm]]: sent });
       req.end();
     }, (err: Error) => fail(err));
     // a rejection observed by fail() above; keep the floating promise quiet
@@ -151,20 +158,21 @@ export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
 /** A copy being downloaded: `stream` yields the bytes and errors at its end when the digest or length is wrong. */
 export interface Download {
   stream: Readable;
-  /** Hex digest announced by the CRB (X-Ocopea-Sha256 or Repr-Digest), if any. */
-  expectedSha256?: string;
+  /** The CRB's digest the stream is checked against, if it announced one the broker can use. */
+  expected?: CopyDigest;
   contentLength?: number;
-  /** Filled once the stream ended. */
-  result: { size: number; sha256?: string };
+  /** Filled once the stream ended (`digest` only when there was one to check). */
+  result: { size: number; digest?: CopyDigest };
 }
 
 /**
  * `GET {url}/copies/{copyId}/data`. Rejects (with a message quoting the CRB) unless it answers 2xx. The returned
- * stream verifies, when it has ended, the byte count against Content-Length and the SHA-256 against the CRB's
- * digest header, and errors instead of ending when either is wrong — consumers must treat a stream error as a
- * failed restore and throw away what they loaded.
+ * stream verifies, when it has ended, the byte count against Content-Length and the bytes against the CRB's digest
+ * header, and errors instead of ending when either is wrong — consumers must treat a stream error as a failed
+ * restore and throw away what they loaded. The digest checked is `prefer` (default `crc32`) when the CRB announced
+ * it, else the other one it announced (copies stored before crb-fs computed CRC-32 announce SHA-256 only).
  */
-export function downloadCopy(o: { url: string; copyId: string; signal?: AbortSignal; onBytes?: (bytes: number) => void }): Promise<Download> {
+export function downloadCopy(o: { url: string; copyId: string; signal?: AbortSignal; onBytes?: (bytes: number) => void; prefer?: CopyDigestAlgorithm }): Promise<Download> {
   const onBytes = o.onBytes ?? (() => undefined);
   const target = new URL(`${o.url.replace(/\/+$/, '')}/copies/${encodeURIComponent(o.copyId)}/data`);
   const where = `GET ${target.href}`;
@@ -177,24 +185,28 @@ export function downloadCopy(o: { url: string; copyId: string; signal?: AbortSig
         readSmallBody(res).then((text) => reject(new BadGatewayError(`CRB answered ${status} to ${where}: ${errorMessage(text)}`)), reject);
         return;
       }
-      const expectedSha256 = digestFromHeaders(res.headers);
+      const announced = announcedDigests(res.headers);
+      const prefer = o.prefer ?? 'crc32';
+      const other = prefer === 'crc32' ? 'sha256' : 'crc32';
+      const algorithm = announced[prefer] !== undefined ? prefer : announced[other] !== undefined ? other : undefined;
+      const expected: CopyDigest | undefined = algorithm ? { algorithm, hex: announced[algorithm]! } : undefined;
       const cl = res.headers['content-length'];
       const contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined;
       const result: Download['result'] = { size: 0 };
-      const hash = createHash('sha256');
+      const hash = expected ? streamDigest(expected.algorithm) : undefined;
       // No buffer of its own (the default high-water mark, a single chunk): the consumer keeps the roomy one, in front
       // of the child it feeds (feedStdin). With 1 MiB here as well, chunks waited long enough for slow pg_restore to
       // be promoted, and a 1 GB restore cost the broker 4.3 to 6 CPU-s with 10 to 26 major GCs; with one chunk,
       // 2.9 to 4.2 CPU-s and 1 to 3 major GCs, at the same speed (pg_restore sets it).
       const verifier = new Transform({
-        transform(chunk: Buffer, _enc, cb: TransformCallback) { hash.update(chunk); result.size += chunk.length; onBytes(chunk.length); cb(null, chunk); },
+        transform(chunk: Buffer, _enc, cb: TransformCallback) { hash?.update(chunk); result.size += chunk.length; onBytes(chunk.length); cb(null, chunk); },
         flush(cb: TransformCallback) {
-          result.sha256 = hash.digest('hex');
+          if (hash && expected) result.digest = { algorithm: expected.algorithm, hex: hash.digest() };
           if (contentLength !== undefined && result.size !== contentLength) {
             return cb(new Error(`copy ${o.copyId} is truncated: received ${result.size} of ${contentLength} bytes`));
           }
-          if (expectedSha256 !== undefined && result.sha256 !== expectedSha256) {
-            return cb(new Error(`copy ${o.copyId} is corrupt: sha256 of the received bytes is ${result.sha256}, the CRB announced ${expectedSha256}`));
+          if (expected && result.digest && result.digest.hex !== expected.hex) {
+            return cb(new Error(`copy ${o.copyId} is corrupt: ${expected.algorithm} of the received bytes is ${result.digest.hex}, the CRB announced ${expected.hex}`));
           }
           cb();
         },
@@ -203,7 +215,7 @@ export function downloadCopy(o: { url: string; copyId: string; signal?: AbortSig
       res.on('aborted', () => verifier.destroy(new Error(`download of copy ${o.copyId} broke off`)));
       verifier.on('close', () => { if (!res.complete) res.destroy(); });
       res.pipe(verifier);
-      resolve({ stream: verifier, expectedSha256, contentLength, result });
+      resolve({ stream: verifier, expected, contentLength, result });
     });
     req.end();
   });

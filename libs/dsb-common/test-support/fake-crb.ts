@@ -2,6 +2,7 @@
 // misbehave (drop an upload mid-stream, serve tampered bytes under the right digest). The real one is services/crb-fs.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { crc32 } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeCrb {
@@ -21,11 +22,18 @@ export interface FakeCrb {
   cutDownloads: Set<string>;
   /** Answer this digest (hex) instead of the real one on uploads. */
   lieAboutDigest?: string;
+  /** Answer this CRC-32 (hex) instead of the real one on uploads. */
+  lieAboutCrc32?: string;
+  /** Announce SHA-256 only, like a CRB that knows nothing of CRC-32 (and ignores trailers). */
+  sha256Only?: boolean;
+  /** The trailers each completed upload carried. */
+  trailers: Map<string, NodeJS.Dict<string>>;
   close(): Promise<void>;
 }
 
 export async function startFakeCrb(): Promise<FakeCrb> {
-  const fake: FakeCrb = { url: '', copies: new Map(), aborted: [], tamper: new Set(), cutDownloads: new Set(), close: async () => undefined };
+  const fake: FakeCrb = { url: '', copies: new Map(), aborted: [], tamper: new Set(), cutDownloads: new Set(), trailers: new Map(), close: async () => undefined };
+  const crcOf = (b: Buffer) => crc32(b).toString(16).padStart(8, '0');
   const server = http.createServer((req, res) => {
     const up = /^\/crb\/repositories\/([^/]+)\/copies\/([^/]+)\/data$/.exec(req.url ?? '');
     const down = /^\/crb\/copies\/([^/]+)\/data$/.exec(req.url ?? '');
@@ -53,8 +61,11 @@ export async function startFakeCrb(): Promise<FakeCrb> {
         if (cut) return;
         const body = Buffer.concat(chunks);
         fake.copies.set(copyId, body);
+        fake.trailers.set(copyId, { ...req.trailers });
         const sha = fake.lieAboutDigest ?? createHash('sha256').update(body).digest('hex');
-        res.writeHead(200, { 'content-type': 'application/json', 'x-ocopea-sha256': sha }).end(JSON.stringify(`${fake.url}/copies/${copyId}`));
+        const headers: Record<string, string> = { 'content-type': 'application/json', 'x-ocopea-sha256': sha };
+        if (!fake.sha256Only) headers['x-ocopea-crc32'] = fake.lieAboutCrc32 ?? crcOf(body);
+        res.writeHead(200, headers).end(JSON.stringify(`${fake.url}/copies/${copyId}`));
       });
       return;
     }
@@ -65,7 +76,9 @@ export async function startFakeCrb(): Promise<FakeCrb> {
       const sha = createHash('sha256').update(body).digest('hex');
       let served = body;
       if (fake.tamper.has(copyId)) { served = Buffer.from(body); served[Math.floor(served.length / 2)] ^= 0xff; }
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': served.length, 'x-ocopea-sha256': sha });
+      const headers: Record<string, string | number> = { 'content-type': 'application/octet-stream', 'content-length': served.length, 'x-ocopea-sha256': sha };
+      if (!fake.sha256Only) headers['x-ocopea-crc32'] = crcOf(body);
+      res.writeHead(200, headers);
       if (fake.cutDownloads.has(copyId)) { res.write(served.subarray(0, served.length >> 1), () => res.socket?.destroy()); return; }
       res.end(served);
       return;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { OcopeaError } from '@ocopea/errors';
-import { checkCopyProtocol, checkCrbId, crbLocation, downloadCopy, DsbBroker, InstanceRegistry, uploadCopy, type DsbBackend, type InstanceRecord } from '../src';
+import { checkCopyProtocol, checkCrbId, copyDigestFromEnv, crbLocation, downloadCopy, DsbBroker, InstanceRegistry, uploadCopy, type DsbBackend, type InstanceRecord } from '../src';
 import { startFakeCrb, type FakeCrb } from '../test-support/fake-crb';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dsb-common-'));
@@ -34,6 +34,14 @@ describe('copy protocol', () => {
   });
 });
 
+describe('DSB_COPY_DIGEST', () => {
+  it('defaults to crc32, takes sha256, refuses anything else at start-up', () => {
+    expect(copyDigestFromEnv({})).toBe('crc32');
+    expect(copyDigestFromEnv({ DSB_COPY_DIGEST: ' SHA256 ' })).toBe('sha256');
+    expect(() => copyDigestFromEnv({ DSB_COPY_DIGEST: 'md5' })).toThrow(/crc32 or sha256, got 'md5'/);
+  });
+});
+
 describe('instance registry', () => {
   it('persists every change atomically to a 0600 file and reloads it', async () => {
     const file = path.join(tmp(), 'instances.json');
@@ -61,10 +69,37 @@ describe('streaming to and from a CRB', () => {
   afterAll(() => fake.close());
   const crb = () => ({ url: fake.url, repoId: 'default' });
 
-  it('uploads, hashes and checks the CRB digest', async () => {
-    const r = await uploadCopy({ crb: crb(), copyId: 'ok', source: Readable.from([Buffer.from('hello '), Buffer.from('world')]), sourceSucceeded: Promise.resolve() });
-    expect(r).toMatchObject({ size: 11, sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9', crbStatus: 200 });
+  const HELLO_SHA256 = 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9';
+  const HELLO_CRC32 = '0d4a1185';
+  const hello = () => Readable.from([Buffer.from('hello '), Buffer.from('world')]);
+
+  it('uploads with a CRC-32 trailer, checks the CRC-32 the CRB announces and keeps its SHA-256', async () => {
+    const r = await uploadCopy({ crb: crb(), copyId: 'ok', source: hello(), sourceSucceeded: Promise.resolve() });
+    expect(r).toEqual({ size: 11, digest: { algorithm: 'crc32', hex: HELLO_CRC32 }, confirmed: true, crbStatus: 200, crbSha256: HELLO_SHA256 });
     expect(fake.copies.get('ok')?.toString()).toBe('hello world');
+    expect(fake.trailers.get('ok')).toEqual({ 'x-ocopea-expected-crc32': HELLO_CRC32 });
+  });
+
+  it('uploads with a SHA-256 trailer when asked to', async () => {
+    const r = await uploadCopy({ crb: crb(), copyId: 'ok-sha', source: hello(), sourceSucceeded: Promise.resolve(), digest: 'sha256' });
+    expect(r).toMatchObject({ digest: { algorithm: 'sha256', hex: HELLO_SHA256 }, confirmed: true });
+    expect(fake.trailers.get('ok-sha')).toEqual({ 'x-ocopea-expected-sha256': HELLO_SHA256 });
+  });
+
+  it('fails (502) when the CRB announces another digest than the one sent, and reports unconfirmed uploads', async () => {
+    fake.lieAboutCrc32 = 'deadbeef';
+    try {
+      await expect(uploadCopy({ crb: crb(), copyId: 'lied', source: hello(), sourceSucceeded: Promise.resolve() }))
+        .rejects.toMatchObject({ status: 502, message: expect.stringMatching(/crc32 deadbeef, the broker sent 0d4a1185/) });
+    } finally { fake.lieAboutCrc32 = undefined; }
+    fake.sha256Only = true;
+    try {
+      const r = await uploadCopy({ crb: crb(), copyId: 'old-crb', source: hello(), sourceSucceeded: Promise.resolve() });
+      expect(r).toMatchObject({ digest: { algorithm: 'crc32', hex: HELLO_CRC32 }, confirmed: false, crbSha256: HELLO_SHA256 });
+      fake.lieAboutDigest = 'ab'.repeat(32);
+      await expect(uploadCopy({ crb: crb(), copyId: 'old-crb-lied', source: hello(), sourceSucceeded: Promise.resolve(), digest: 'sha256' }))
+        .rejects.toMatchObject({ status: 502, message: expect.stringMatching(/sha256 abab/) });
+    } finally { fake.sha256Only = false; fake.lieAboutDigest = undefined; }
   });
 
   it('answers 409 (not 502) when the CRB already holds the copy id, and 502 for other CRB refusals', async () => {
@@ -91,15 +126,24 @@ describe('streaming to and from a CRB', () => {
     expect(fake.aborted).toContain('dump-failed');
   });
 
-  it('downloads and fails at the end when the bytes do not match the announced digest', async () => {
+  it('downloads and fails at the end when the bytes do not match the announced digest (CRC-32, else SHA-256)', async () => {
     fake.copies.set('d', Buffer.alloc(300_000, 7));
+    const drain = async (s: Readable) => { let n = 0; for await (const c of s) n += (c as Buffer).length; return n; };
     const ok = await downloadCopy({ url: fake.url, copyId: 'd' });
-    let n = 0;
-    for await (const c of ok.stream) n += (c as Buffer).length;
-    expect(n).toBe(300_000);
+    expect(ok.expected?.algorithm).toBe('crc32');
+    expect(await drain(ok.stream)).toBe(300_000);
+    expect(ok.result.digest).toEqual(ok.expected);
+    const asked = await downloadCopy({ url: fake.url, copyId: 'd', prefer: 'sha256' });
+    expect(asked.expected?.algorithm).toBe('sha256');
+    expect(await drain(asked.stream)).toBe(300_000);
     fake.tamper.add('d');
-    const bad = await downloadCopy({ url: fake.url, copyId: 'd' });
-    await expect((async () => { for await (const _c of bad.stream) { /* drain */ } })()).rejects.toThrow(/corrupt/);
+    for (const sha256Only of [false, true]) {
+      fake.sha256Only = sha256Only;
+      const bad = await downloadCopy({ url: fake.url, copyId: 'd' });
+      expect(bad.expected?.algorithm).toBe(sha256Only ? 'sha256' : 'crc32');
+      await expect(drain(bad.stream)).rejects.toThrow(sha256Only ? /corrupt: sha256/ : /corrupt: crc32/);
+    }
+    fake.sha256Only = false;
     fake.tamper.delete('d');
     fake.cutDownloads.add('d');
     const cut = await downloadCopy({ url: fake.url, copyId: 'd' });

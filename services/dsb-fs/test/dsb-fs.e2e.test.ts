@@ -127,7 +127,7 @@ describe('dsb-fs', () => {
       await call('POST', '/service_instances', { instanceId: 'vol-bad', instanceSettings: {}, restoreInfo: restoreInfo('fs-copy-1', crb.url) });
       const r = await waitState('vol-bad', ['RUNNING', 'ERROR']);
       expect(r.state).toBe('ERROR');
-      expect(r.stateMessage).toMatch(/fs-copy-1 .*corrupt.*sha256/);
+      expect(r.stateMessage).toMatch(/fs-copy-1 .*corrupt: crc32 of the received bytes/);
     } finally { writeFileSync(file, original); }
     expect(existsSync(path.join(dsb.dataDir, 'volumes', 'vol-bad'))).toBe(false);
     expect(readdirSync(path.join(dsb.dataDir, 'tmp'))).toEqual([]);

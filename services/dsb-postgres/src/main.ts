@@ -1,4 +1,5 @@
 import { runService, serviceDataDir, servicePort, streamReclaimerFromEnv } from '@ocopea/service-kit';
+import { copyDigestFromEnv } from '@ocopea/dsb-common';
 import { createDsbPostgresApp } from './app';
 
 // Environment:
@@ -11,6 +12,7 @@ import { createDsbPostgresApp } from './app';
 //   DSB_POSTGRES_DB_PREFIX    prefix of database/role names (default ocopea_); distinct per broker sharing a server
 //   OCOPEA_DATA_DIR           where instances.json (the instance registry) lives; PORT (default 8083)
 //   OCOPEA_STREAM_GC_EVERY_MB MiB streamed between two young-generation GCs (default 8, 0 = never)
+//   DSB_COPY_DIGEST           digest the broker checks copies in transit with: crc32 (default) or sha256
 const env = process.env;
 const int = (name: string, raw: string | undefined, min: number, max: number): number | undefined => {
   if (raw === undefined || raw === '') return undefined;
@@ -28,7 +30,7 @@ const { svc, broker, backend } = createDsbPostgresApp({
   dumpCompression: int('DSB_POSTGRES_DUMP_COMPRESSION', env.DSB_POSTGRES_DUMP_COMPRESSION, 0, 9),
   namePrefix: env.DSB_POSTGRES_DB_PREFIX || undefined,
   stdioBuffer: env.DSB_POSTGRES_STDIO_BUFFER || undefined,
-  streaming: { onBytes: streamReclaimerFromEnv() },
+  streaming: { onBytes: streamReclaimerFromEnv(), digest: copyDigestFromEnv() },
 });
 broker.recover();
 void runService(svc, {

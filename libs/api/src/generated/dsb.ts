@@ -480,7 +480,7 @@ export interface components {
              */
             size?: number;
             /**
-             * @description Extension (not in orcs): digest of the bytes streamed, `sha256:<64 lower-case hex digits>`.
+             * @description Extension (not in orcs): digest of the copy, `sha256:<64 lower-case hex digits>` as the CRB announced it (checked by the broker with the CRC-32 or SHA-256 it computed while streaming); from a CRB that announces none, the broker's own digest: `crc32:<8 hex digits>` or `sha256:…`.
              * @example sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
              */
             checksum?: string;
