@@ -1,5 +1,4 @@
-import type { CrbPaths } from '@ocopea/api';
-import { COPY_DIGEST_HEADERS } from '@ocopea/api';
+import { COPY_DIGEST_HEADERS, type CrbPaths } from '@ocopea/api';
 import { BadRequestError, RangeNotSatisfiableError } from '@ocopea/errors';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { Request, Response } from 'express';
