@@ -15,6 +15,9 @@ describe('copy digests', () => {
       expect(s.digest()).toBe(createHash('sha256').update(data).digest('hex'));
     }
     expect(new Crc32Digest().digest()).toBe('00000000');
+    const check = new Crc32Digest(); // the catalogue check value of CRC-32/ISO-HDLC
+    for (const part of ['1234', '56789']) check.update(Buffer.from(part));
+    expect(check.digest()).toBe('cbf43926');
     expect(streamDigest('crc32').algorithm).toBe('crc32');
     expect(streamDigest('sha256').algorithm).toBe('sha256');
   });

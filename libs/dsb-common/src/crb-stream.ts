@@ -42,7 +42,7 @@ export interface UploadOptions {
   onBytes?: (bytes: number) => void;
   /**
    * The digest computed while streaming and sent as a trailer for the CRB to check before it keeps the copy
-   * (default `crc32`: a twentieth of SHA-256's CPU, see @ocopea/api copy-digests).
+   * (default `crc32`: 0.25 CPU-s per GB against 0.63 for SHA-256, see @ocopea/api copy-digests).
    */
   digest?: CopyDigestAlgorithm;
 }

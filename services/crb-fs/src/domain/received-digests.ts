@@ -5,7 +5,7 @@ export interface Digests { sha256: string; crc32: string }
 
 /**
  * Digests an upload as it is written: SHA-256 (what the CRB stores and announces for the copy's lifetime) and CRC-32
- * (what a DSB checks the transfer with; ~13 GB/s, a twentieth of SHA-256's cost, so computing it always is cheap).
+ * (what a DSB checks the transfer and its restores with; 0.25 CPU-s per GB here, against 0.63 for SHA-256).
  */
 export class ReceivedDigests {
   private readonly sha256 = new Sha256Digest();
