@@ -77,7 +77,9 @@ describe('hub flows (fake sites)', () => {
     siteA.down = true;
     await expect(hub.deployApplication({ appInstanceName: 'down', appTemplateId: templateId, siteId: aId, creatorUserId: USER, deploymentPlan: plan }))
       .rejects.toBeInstanceOf(UnavailableError);
-    const down = (await hub.listInstances()).find((i) => i.name === 'down')!;
+    // The engine records the operation `failed` (which ends the command's wait) just before its failure hook marks
+    // the instance: wait for the hook, not a race (CI once read `deploying` here).
+    const down = await until(async () => { const i = (await hub.listInstances()).find((x) => x.name === 'down'); return i?.state === 'error' ? i : undefined; });
     expect(down.state).toBe('error');
   });
 
