@@ -128,4 +128,55 @@ describe('DirectFileWriter', () => {
     await expect(writeThrough(writer!, data, 11)).rejects.toMatchObject({ code: 'ENOSPC' });
     expect(pool.available).toBe(DIRECT_BLOCKS_PER_STREAM);
   });
+
+  /** An `open` whose handles count fdatasyncs and can be told to fail them. */
+  function countingOpen(failSync = false) {
+    const seen = { syncs: 0, syncsBeforeFlush: -1 };
+    const open = async (f: string, flags: number, mode: number) => {
+      const { promises: fsp } = await import('node:fs');
+      const fh = await fsp.open(f, flags, mode);
+      const datasync = fh.datasync.bind(fh);
+      (fh as unknown as { datasync: unknown }).datasync = async () => {
+        seen.syncs++;
+        if (failSync) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+        return datasync();
+      };
+      return fh;
+    };
+    return { seen, open };
+  }
+
+  it('flushes the device cache along the way, every syncEveryBytes, and once more at the end', async () => {
+    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
+    const file = path.join(dir, 'synced.part');
+    const { seen, open } = countingOpen();
+    const writer = (await DirectFileWriter.create(file, pool, undefined, open, 2 * MiB))!;
+    const data = randomBytes(9 * MiB + 5);
+    await pipeline(Readable.from(pieces(data, 5)), writer);
+    await writer.settled();
+    seen.syncsBeforeFlush = seen.syncs;
+    await writer.flush();
+    await writer.close();
+    // 9 full blocks written: a flush starts at 2 MiB unless one is still running, so at least 2 and at most 4
+    expect(seen.syncsBeforeFlush).toBeGreaterThanOrEqual(2);
+    expect(seen.syncsBeforeFlush).toBeLessThanOrEqual(4);
+    expect(seen.syncs).toBe(seen.syncsBeforeFlush + 1);
+    expect(readFileSync(file).equals(data)).toBe(true);
+  });
+
+  it('flushes only at the end with syncEveryBytes 0', async () => {
+    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
+    const { seen, open } = countingOpen();
+    const writer = (await DirectFileWriter.create(path.join(dir, 'end.part'), pool, undefined, open, 0))!;
+    await writeThrough(writer, randomBytes(6 * MiB), 9);
+    expect(seen.syncs).toBe(1);
+  });
+
+  it('fails the upload when a background flush fails, and gives every block back', async () => {
+    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
+    const { open } = countingOpen(true);
+    const writer = (await DirectFileWriter.create(path.join(dir, 'eio.part'), pool, undefined, open, MiB))!;
+    await expect(writeThrough(writer, randomBytes(8 * MiB), 13)).rejects.toMatchObject({ code: 'EIO' });
+    expect(pool.available).toBe(DIRECT_BLOCKS_PER_STREAM);
+  });
 });

@@ -21,6 +21,12 @@ export const DIRECT_BLOCKS_PER_STREAM = 3;
  * The last bytes of the file (less than 4 KiB) are written through a second, buffered descriptor. Durability is
  * unchanged: `flush` fdatasyncs the file. A filesystem or memory that refuses a direct write (EINVAL) turns the
  * writer into a plain buffered one for the rest of the upload.
+ *
+ * Every `syncEveryBytes` written it starts an fdatasync in the background, as FileHandleWriter does. Direct writes
+ * skip the page cache but not the device's volatile write cache, and the fdatasync at the end had to flush all of it:
+ * 0.5-0.6 s after 1 GB on the virtio disk this was built on, 10-13 % of a DSB copy's time, during which nothing else
+ * ran. Flushed along the way (a stream that paused for a flush catches up from the socket's buffers), the last
+ * fdatasync takes 6-30 ms (a paced 1 GB writer: 4.51-4.53 s in all instead of 4.98-5.06 s).
  */
 export class DirectFileWriter extends Writable implements PartWriter {
   size = 0;
@@ -36,6 +42,8 @@ export class DirectFileWriter extends Writable implements PartWriter {
   private direct = true;
   private buffered?: Promise<FileHandle>;
   private released = false;
+  private sinceSync = 0;
+  private syncing?: Promise<void>;
 
   private constructor(
     private readonly fh: FileHandle,
@@ -43,6 +51,7 @@ export class DirectFileWriter extends Writable implements PartWriter {
     private readonly pool: AlignedBlockPool,
     private readonly blocks: Buffer[],
     private readonly onBytes: (n: number) => void,
+    private readonly syncEveryBytes: number,
   ) {
     super({ highWaterMark: 256 * 1024 });
     this.free = [...blocks];
@@ -50,13 +59,15 @@ export class DirectFileWriter extends Writable implements PartWriter {
 
   /**
    * Creates `file` (exclusively) for direct writes. Undefined when the pool has no blocks to spare or the filesystem
-   * refuses O_DIRECT (EINVAL): the caller then writes it the ordinary way. `open` is for tests.
+   * refuses O_DIRECT (EINVAL): the caller then writes it the ordinary way. `open` is for tests; `syncEveryBytes` 0
+   * flushes only at the end.
    */
   static async create(
     file: string,
     pool: AlignedBlockPool,
     onBytes: (n: number) => void = () => undefined,
     open: (file: string, flags: number, mode: number) => Promise<FileHandle> = (f, flags, mode) => fsp.open(f, flags, mode),
+    syncEveryBytes = 32 * 1024 * 1024,
   ): Promise<DirectFileWriter | undefined> {
     const blocks = pool.take(DIRECT_BLOCKS_PER_STREAM);
     if (!blocks) return undefined;
@@ -71,7 +82,7 @@ export class DirectFileWriter extends Writable implements PartWriter {
       await fsp.rm(file, { force: true });
       return undefined;
     }
-    return new DirectFileWriter(fh, file, pool, blocks, onBytes);
+    return new DirectFileWriter(fh, file, pool, blocks, onBytes, syncEveryBytes);
   }
 
   /** Whether every write so far went direct (false once a direct write was refused). */
@@ -91,7 +102,7 @@ export class DirectFileWriter extends Writable implements PartWriter {
   }
 
   async settled(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running]);
+    while (this.running.size || this.syncing) await Promise.allSettled([...this.running, this.syncing]);
   }
 
   async flush(): Promise<void> {
@@ -150,6 +161,7 @@ export class DirectFileWriter extends Writable implements PartWriter {
     this.block = undefined;
     this.fill = 0;
     const p: Promise<void> = this.writeAt(block, 0, block.length, position)
+      .then(() => this.written(block.length))
       .catch((err: unknown) => { this.failure ??= err; })
       .finally(() => {
         this.free.push(block);
@@ -159,6 +171,16 @@ export class DirectFileWriter extends Writable implements PartWriter {
         wake?.();
       });
     this.running.add(p);
+  }
+
+  /** Counts bytes that reached the file and starts a background fdatasync every `syncEveryBytes`. */
+  private written(n: number): void {
+    this.sinceSync += n;
+    if (!(this.syncEveryBytes > 0) || this.sinceSync < this.syncEveryBytes || this.syncing || this.failure) return;
+    this.sinceSync = 0;
+    this.syncing = this.fh.datasync()
+      .catch((err: unknown) => { this.failure ??= err; })
+      .finally(() => { this.syncing = undefined; });
   }
 
   private async writeAt(buf: Buffer, from: number, length: number, position: number): Promise<void> {
