@@ -129,39 +129,65 @@ describe('DirectFileWriter', () => {
     expect(pool.available).toBe(DIRECT_BLOCKS_PER_STREAM);
   });
 
-  /** An `open` whose handles count fdatasyncs and can be told to fail them. */
-  function countingOpen(failSync = false) {
-    const seen = { syncs: 0, syncsBeforeFlush: -1 };
+  /** An `open` whose handles count fdatasyncs, can fail them, and can make every write take `writeMs`. */
+  function countingOpen(o: { failSync?: boolean; writeMs?: number } = {}) {
+    const seen = { syncs: 0 };
     const open = async (f: string, flags: number, mode: number) => {
       const { promises: fsp } = await import('node:fs');
       const fh = await fsp.open(f, flags, mode);
       const datasync = fh.datasync.bind(fh);
       (fh as unknown as { datasync: unknown }).datasync = async () => {
         seen.syncs++;
-        if (failSync) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+        if (o.failSync) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
         return datasync();
       };
+      if (o.writeMs) {
+        const write = fh.write.bind(fh) as (...a: unknown[]) => Promise<{ bytesWritten: number }>;
+        (fh as unknown as { write: unknown }).write = async (...a: unknown[]) => {
+          await new Promise((r) => setTimeout(r, o.writeMs));
+          return write(...a);
+        };
+      }
       return fh;
     };
     return { seen, open };
   }
 
-  it('flushes the device cache along the way, every syncEveryBytes, and once more at the end', async () => {
+  /** `data` in 256 KiB pieces, `ms` apart: a stream slower than the disk (a DSB copy paced by pg_dump). */
+  async function* paced(data: Buffer, ms: number) {
+    for (let at = 0; at < data.length; at += 256 * 1024) {
+      await new Promise((r) => setTimeout(r, ms));
+      yield data.subarray(at, at + 256 * 1024);
+    }
+  }
+
+  it('flushes the device cache along the way when the stream is slower than the disk, and once more at the end', async () => {
     const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
     const file = path.join(dir, 'synced.part');
     const { seen, open } = countingOpen();
     const writer = (await DirectFileWriter.create(file, pool, undefined, open, 2 * MiB))!;
     const data = randomBytes(9 * MiB + 5);
-    await pipeline(Readable.from(pieces(data, 5)), writer);
+    await pipeline(Readable.from(paced(data, 2)), writer);
     await writer.settled();
-    seen.syncsBeforeFlush = seen.syncs;
+    const along = seen.syncs;
     await writer.flush();
     await writer.close();
-    // 9 full blocks written: a flush starts at 2 MiB unless one is still running, so at least 2 and at most 4
-    expect(seen.syncsBeforeFlush).toBeGreaterThanOrEqual(2);
-    expect(seen.syncsBeforeFlush).toBeLessThanOrEqual(4);
-    expect(seen.syncs).toBe(seen.syncsBeforeFlush + 1);
+    // 9 full blocks, a flush due every 2 MiB written: 4 unless one was still running when the next fell due
+    expect(along).toBeGreaterThanOrEqual(2);
+    expect(along).toBeLessThanOrEqual(4);
+    expect(seen.syncs).toBe(along + 1);
     expect(readFileSync(file).equals(data)).toBe(true);
+  });
+
+  it('leaves an upload the disk holds back alone: no flush while a write is in flight', async () => {
+    const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
+    const { seen, open } = countingOpen({ writeMs: 15 }); // every write slow: the next block is always waiting
+    const writer = (await DirectFileWriter.create(path.join(dir, 'busy.part'), pool, undefined, open, MiB))!;
+    const data = randomBytes(8 * MiB);
+    await writeThrough(writer, data, 17);
+    // 8 flushes would fall due; only the last block, finishing with nothing behind it, may start one before flush()'s
+    expect(seen.syncs).toBeLessThanOrEqual(2);
+    expect(readFileSync(path.join(dir, 'busy.part')).equals(data)).toBe(true);
   });
 
   it('flushes only at the end with syncEveryBytes 0', async () => {
@@ -174,9 +200,10 @@ describe('DirectFileWriter', () => {
 
   it('fails the upload when a background flush fails, and gives every block back', async () => {
     const pool = new AlignedBlockPool(DIRECT_BLOCKS_PER_STREAM);
-    const { open } = countingOpen(true);
+    const { open } = countingOpen({ failSync: true });
     const writer = (await DirectFileWriter.create(path.join(dir, 'eio.part'), pool, undefined, open, MiB))!;
-    await expect(writeThrough(writer, randomBytes(8 * MiB), 13)).rejects.toMatchObject({ code: 'EIO' });
+    const fed = pipeline(Readable.from(paced(randomBytes(8 * MiB), 2)), writer).then(() => writer.flush());
+    await expect(fed.finally(async () => { await writer.settled(); await writer.close(); })).rejects.toMatchObject({ code: 'EIO' });
     expect(pool.available).toBe(DIRECT_BLOCKS_PER_STREAM);
   });
 });

@@ -6,7 +6,7 @@ import { ReceivedDigests, type Digests } from './received-digests';
 /**
  * Writes an upload through the page cache (where direct I/O is not available or not wanted). Destroying it (pipeline
  * does on any failure) never closes the file, so `close()` runs once, after every write has settled.
- * Every `syncEveryBytes` it starts an fdatasync in the background, so the disk flushes while more bytes arrive
+ * Every `syncEveryBytes` (0: never) it starts an fdatasync in the background, so the disk flushes while more bytes arrive
  * instead of all at the end; `flush()` waits for it and fsyncs what is left.
  */
 export class FileHandleWriter extends Writable implements PartWriter {
@@ -61,7 +61,7 @@ export class FileHandleWriter extends Writable implements PartWriter {
       this.sinceSync += bytesWritten;
       if (pending.length) writing = pending.length === 1 ? this.fh.write(pending[0]) : this.fh.writev(pending);
     }
-    if (this.sinceSync >= this.syncEveryBytes && !this.syncing) {
+    if (this.syncEveryBytes > 0 && this.sinceSync >= this.syncEveryBytes && !this.syncing) {
       this.sinceSync = 0;
       this.syncing = this.fh.datasync().catch((err: unknown) => { this.syncError = err; }).finally(() => { this.syncing = undefined; });
     }

@@ -113,6 +113,11 @@ export interface FsCopyRepositoryOptions {
    * service's peak memory during a long upload).
    */
   onBytes?: (bytes: number) => void;
+  /**
+   * Bytes an upload writes between two background fdatasyncs (default 32 MiB; 0 = only the one at the end), so the
+   * disk flushes while more bytes arrive instead of all at the commit point.
+   */
+  syncEveryBytes?: number;
 }
 
 interface Inflight { repoId: string; abort: AbortController; done: Promise<unknown> }
@@ -145,6 +150,7 @@ export class FsCopyRepository {
   private readonly blockPool?: AlignedBlockPool;
   private readonly log: (msg: string, fields?: Record<string, unknown>) => void;
   private readonly onBytes: (bytes: number) => void;
+  private readonly syncEveryBytes: number;
 
   private constructor(opts: FsCopyRepositoryOptions) {
     this.root = path.resolve(opts.root);
@@ -159,6 +165,7 @@ export class FsCopyRepository {
     this.blockPool = opts.blockPool;
     this.log = opts.log ?? (() => undefined);
     this.onBytes = opts.onBytes ?? (() => undefined);
+    this.syncEveryBytes = opts.syncEveryBytes ?? 32 * 1024 * 1024;
   }
 
   /** Opens (creating when needed) the repository at `root` and recovers from any crash. */
@@ -435,8 +442,8 @@ export class FsCopyRepository {
 
   /** Streams `body` into `file`, fsyncs it; returns size and digests. */
   private async receive(body: Readable, file: string, signal: AbortSignal): Promise<{ size: number } & Digests> {
-    const writer: PartWriter = (this.blockPool && await DirectFileWriter.create(file, this.blockPool, this.onBytes))
-      || new FileHandleWriter(await this.openPartFile(file), this.onBytes);
+    const writer: PartWriter = (this.blockPool && await DirectFileWriter.create(file, this.blockPool, this.onBytes, undefined, this.syncEveryBytes))
+      || new FileHandleWriter(await this.openPartFile(file), this.onBytes, this.syncEveryBytes);
     try {
       try {
         await pipeInto(body, writer, signal);
