@@ -41,12 +41,13 @@ export function streamReclaimer(everyBytes: number, gc: (() => void) | undefined
 }
 
 /**
- * The process's stream reclaimer from OCOPEA_STREAM_GC_EVERY_MB (MiB streamed between two minor GCs; default 8,
- * 0 = never). Measured on crb-fs: without it peak RSS during a 2 GiB upload reaches ~115 MiB instead of ~90.
+ * The process's stream reclaimer from OCOPEA_STREAM_GC_EVERY_MB (MiB streamed between two minor GCs; 0 = never;
+ * `defaultMb` when unset). Measured on crb-fs: without it peak RSS during a 2 GiB upload reaches ~115 MiB instead of
+ * ~90. dsb-postgres passes 2: see its main.
  */
-export function streamReclaimerFromEnv(): ByteCounter {
+export function streamReclaimerFromEnv(defaultMb = 8): ByteCounter {
   const raw = process.env.OCOPEA_STREAM_GC_EVERY_MB;
-  const mb = raw === undefined || raw === '' ? 8 : Number(raw);
+  const mb = raw === undefined || raw === '' ? defaultMb : Number(raw);
   if (!Number.isFinite(mb) || mb < 0) throw new Error(`OCOPEA_STREAM_GC_EVERY_MB must be a number >= 0, got '${raw}'`);
   return streamReclaimer(mb * 1024 * 1024);
 }
