@@ -43,7 +43,7 @@ export function streamReclaimer(everyBytes: number, gc: (() => void) | undefined
 /**
  * The process's stream reclaimer from OCOPEA_STREAM_GC_EVERY_MB (MiB streamed between two minor GCs; 0 = never;
  * `defaultMb` when unset). Measured on crb-fs: without it peak RSS during a 2 GiB upload reaches ~115 MiB instead of
- * ~90. dsb-postgres passes 2: see its main.
+ * ~90. The DSBs pass 2: see their mains.
  */
 export function streamReclaimerFromEnv(defaultMb = 8): ByteCounter {
   const raw = process.env.OCOPEA_STREAM_GC_EVERY_MB;
