@@ -14,15 +14,16 @@ async function main(): Promise<void> {
   const directStreams = Number(process.env.OCOPEA_CRB_DIRECT_IO_STREAMS ?? 8);
   if (!Number.isInteger(directStreams) || directStreams < 0) throw new Error(`OCOPEA_CRB_DIRECT_IO_STREAMS must be an integer >= 0, got '${process.env.OCOPEA_CRB_DIRECT_IO_STREAMS}'`);
   // OCOPEA_CRB_SYNC_EVERY_MB: MiB an upload writes between two background fdatasyncs (default 32; 0 = only at the end).
-  const syncMb = Number(process.env.OCOPEA_CRB_SYNC_EVERY_MB ?? 32);
-  if (!Number.isFinite(syncMb) || syncMb < 0) throw new Error(`OCOPEA_CRB_SYNC_EVERY_MB must be a number >= 0, got '${process.env.OCOPEA_CRB_SYNC_EVERY_MB}'`);
+  const syncRaw = process.env.OCOPEA_CRB_SYNC_EVERY_MB;
+  const syncMb = syncRaw === undefined || syncRaw === '' ? undefined : Number(syncRaw);
+  if (syncMb !== undefined && (!Number.isFinite(syncMb) || syncMb < 0)) throw new Error(`OCOPEA_CRB_SYNC_EVERY_MB must be a number >= 0, got '${syncRaw}'`);
   const repo = await FsCopyRepository.open({
     root,
     log: (msg, fields) => logger.warn(fields ?? {}, msg),
     // OCOPEA_STREAM_GC_EVERY_MB: how often streaming nudges a young-generation GC (0 = never; default 8).
     onBytes: streamReclaimerFromEnv(),
     blockPool: directStreams > 0 ? new AlignedBlockPool(directStreams * DIRECT_BLOCKS_PER_STREAM) : undefined,
-    syncEveryBytes: Math.round(syncMb * 1024 * 1024),
+    syncEveryBytes: syncMb === undefined ? undefined : Math.round(syncMb * 1024 * 1024),
   });
   const svc = createCrbApp({ repo, logger, publicUrl: process.env.OCOPEA_PUBLIC_URL || undefined, version, build: process.env.OCOPEA_BUILD || version });
   await runService(svc, { port: servicePort(8082), host: process.env.HOST || undefined });

@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type { AlignedBlockPool } from './aligned-block-pool';
 import { isErrno } from './fs-util';
-import type { PartWriter } from './part-writer';
+import { SYNC_EVERY_BYTES, type PartWriter } from './part-writer';
 import { ReceivedDigests, type Digests } from './received-digests';
 
 /** Direct I/O starts and ends at multiples of this (any device's logical block size divides it). */
@@ -68,7 +68,7 @@ export class DirectFileWriter extends Writable implements PartWriter {
     pool: AlignedBlockPool,
     onBytes: (n: number) => void = () => undefined,
     open: (file: string, flags: number, mode: number) => Promise<FileHandle> = (f, flags, mode) => fsp.open(f, flags, mode),
-    syncEveryBytes = 32 * 1024 * 1024,
+    syncEveryBytes = SYNC_EVERY_BYTES,
   ): Promise<DirectFileWriter | undefined> {
     const blocks = pool.take(DIRECT_BLOCKS_PER_STREAM);
     if (!blocks) return undefined;

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import type { PartWriter } from './part-writer';
+import { SYNC_EVERY_BYTES, type PartWriter } from './part-writer';
 import { ReceivedDigests, type Digests } from './received-digests';
 
 /**
@@ -17,7 +17,7 @@ export class FileHandleWriter extends Writable implements PartWriter {
   private syncing?: Promise<void>;
   private syncError?: unknown;
 
-  constructor(private readonly fh: FileHandle, private readonly onBytes: (n: number) => void = () => undefined, private readonly syncEveryBytes = 32 * 1024 * 1024) {
+  constructor(private readonly fh: FileHandle, private readonly onBytes: (n: number) => void = () => undefined, private readonly syncEveryBytes = SYNC_EVERY_BYTES) {
     super({ highWaterMark: 512 * 1024 });
   }
 

@@ -11,7 +11,7 @@ import { pumpFile } from './pump';
 import type { AlignedBlockPool } from './aligned-block-pool';
 import { DIRECT_BLOCKS_PER_STREAM, DIRECT_IO_ALIGN, DirectFileWriter } from './direct-file-writer';
 import { FileHandleWriter } from './file-handle-writer';
-import type { PartWriter } from './part-writer';
+import { SYNC_EVERY_BYTES, type PartWriter } from './part-writer';
 import type { Digests } from './received-digests';
 
 export const DEFAULT_REPO_ID = 'default';
@@ -165,7 +165,7 @@ export class FsCopyRepository {
     this.blockPool = opts.blockPool;
     this.log = opts.log ?? (() => undefined);
     this.onBytes = opts.onBytes ?? (() => undefined);
-    this.syncEveryBytes = opts.syncEveryBytes ?? 32 * 1024 * 1024;
+    this.syncEveryBytes = opts.syncEveryBytes ?? SYNC_EVERY_BYTES;
   }
 
   /** Opens (creating when needed) the repository at `root` and recovers from any crash. */

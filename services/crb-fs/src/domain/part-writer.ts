@@ -1,6 +1,9 @@
 import type { Writable } from 'node:stream';
 import type { Digests } from './received-digests';
 
+/** Bytes an upload writes between two background fdatasyncs unless told otherwise (OCOPEA_CRB_SYNC_EVERY_MB). */
+export const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
+
 /**
  * Where an upload's bytes go: a Writable into the temporary `.part` file that hashes and counts on the way.
  * Destroying it never closes the file: once the stream finished (or failed), the owner calls `settled()`, then on
