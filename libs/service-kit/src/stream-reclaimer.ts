@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { envNumber } from './service-config';
 
 type Gc = (opts?: { type?: 'minor' | 'major'; execution?: 'sync' | 'async' }) => void;
 
@@ -46,8 +47,6 @@ export function streamReclaimer(everyBytes: number, gc: (() => void) | undefined
  * ~90. The DSBs pass 2: see their mains.
  */
 export function streamReclaimerFromEnv(defaultMb = 8): ByteCounter {
-  const raw = process.env.OCOPEA_STREAM_GC_EVERY_MB;
-  const mb = raw === undefined || raw === '' ? defaultMb : Number(raw);
-  if (!Number.isFinite(mb) || mb < 0) throw new Error(`OCOPEA_STREAM_GC_EVERY_MB must be a number >= 0, got '${raw}'`);
+  const mb = envNumber('OCOPEA_STREAM_GC_EVERY_MB', { integer: false }) ?? defaultMb;
   return streamReclaimer(mb * 1024 * 1024);
 }

@@ -1,4 +1,4 @@
-import { createLogger, runService, serviceDataDir, servicePort, streamReclaimerFromEnv } from '@ocopea/service-kit';
+import { createLogger, envNumber, runService, serviceDataDir, servicePort, streamReclaimerFromEnv } from '@ocopea/service-kit';
 import { createCrbApp } from './app';
 import { AlignedBlockPool } from './domain/aligned-block-pool';
 import { DIRECT_BLOCKS_PER_STREAM } from './domain/direct-file-writer';
@@ -11,12 +11,9 @@ async function main(): Promise<void> {
   const logger = createLogger('crb-fs');
   // OCOPEA_CRB_DIRECT_IO_STREAMS: how many uploads and downloads at once use O_DIRECT (default 8; 0 = never). Each
   // holds 3 MiB of aligned blocks while it runs; further streams at the same time go through the page cache.
-  const directStreams = Number(process.env.OCOPEA_CRB_DIRECT_IO_STREAMS ?? 8);
-  if (!Number.isInteger(directStreams) || directStreams < 0) throw new Error(`OCOPEA_CRB_DIRECT_IO_STREAMS must be an integer >= 0, got '${process.env.OCOPEA_CRB_DIRECT_IO_STREAMS}'`);
+  const directStreams = envNumber('OCOPEA_CRB_DIRECT_IO_STREAMS') ?? 8;
   // OCOPEA_CRB_SYNC_EVERY_MB: MiB an upload writes between two background fdatasyncs (default 32; 0 = only at the end).
-  const syncRaw = process.env.OCOPEA_CRB_SYNC_EVERY_MB;
-  const syncMb = syncRaw === undefined || syncRaw === '' ? undefined : Number(syncRaw);
-  if (syncMb !== undefined && (!Number.isFinite(syncMb) || syncMb < 0)) throw new Error(`OCOPEA_CRB_SYNC_EVERY_MB must be a number >= 0, got '${syncRaw}'`);
+  const syncMb = envNumber('OCOPEA_CRB_SYNC_EVERY_MB', { integer: false });
   const repo = await FsCopyRepository.open({
     root,
     log: (msg, fields) => logger.warn(fields ?? {}, msg),

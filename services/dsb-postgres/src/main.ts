@@ -1,4 +1,4 @@
-import { runService, serviceDataDir, servicePort, streamReclaimerFromEnv } from '@ocopea/service-kit';
+import { envNumber, runService, serviceDataDir, servicePort, streamReclaimerFromEnv } from '@ocopea/service-kit';
 import { copyDigestFromEnv } from '@ocopea/dsb-common';
 import { createDsbPostgresApp } from './app';
 
@@ -14,20 +14,14 @@ import { createDsbPostgresApp } from './app';
 //   OCOPEA_STREAM_GC_EVERY_MB MiB streamed between two young-generation GCs (default 2, 0 = never)
 //   DSB_COPY_DIGEST           digest the broker checks copies in transit with: crc32 (default) or sha256
 const env = process.env;
-const int = (name: string, raw: string | undefined, min: number, max: number): number | undefined => {
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ${min}..${max}, got '${raw}'`);
-  return n;
-};
 
 const { svc, broker, backend } = createDsbPostgresApp({
   dataDir: serviceDataDir('dsb-postgres'),
   adminUrl: env.DSB_POSTGRES_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   publicHost: env.DSB_POSTGRES_PUBLIC_HOST || undefined,
-  publicPort: int('DSB_POSTGRES_PUBLIC_PORT', env.DSB_POSTGRES_PUBLIC_PORT, 1, 65535),
+  publicPort: envNumber('DSB_POSTGRES_PUBLIC_PORT', { min: 1, max: 65535 }),
   binDir: env.DSB_POSTGRES_BIN_DIR || undefined,
-  dumpCompression: int('DSB_POSTGRES_DUMP_COMPRESSION', env.DSB_POSTGRES_DUMP_COMPRESSION, 0, 9),
+  dumpCompression: envNumber('DSB_POSTGRES_DUMP_COMPRESSION', { max: 9 }),
   namePrefix: env.DSB_POSTGRES_DB_PREFIX || undefined,
   stdioBuffer: env.DSB_POSTGRES_STDIO_BUFFER || undefined,
   // Every 2 MiB, not the kit's 8: the socket buffers a restore receives between two young GCs count against the old

@@ -5,28 +5,23 @@
 //   HUB_COPY_TIMEOUT_MS (30 min), HUB_POLL_MAX_DELAY_MS (2000), HUB_SITE_CALL_TIMEOUT_MS (10000),
 //   HUB_TRANSFER_TIMEOUT_MS (1 h), HUB_OPERATION_RETENTION_MS (finished operations kept, 7 days).
 import path from 'node:path';
-import { runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
+import { envNumber, runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
 import { createHubApp } from './app';
 import { composeHub } from './compose';
 
-function envInt(name: string): number | undefined {
-  const v = process.env[name];
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got '${v}'`);
-  return n;
-}
+/** Durations in ms; fractions were always accepted, so they still are. */
+const envMs = (name: string): number | undefined => envNumber(name, { integer: false });
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = databaseUrl ? undefined : path.join(serviceDataDir('hub'), 'db');
   const hubCfg = Object.fromEntries(Object.entries({
-    siteTimeoutMs: envInt('HUB_SITE_TIMEOUT_MS'), deployTimeoutMs: envInt('HUB_DEPLOY_TIMEOUT_MS'), siteUnreachableMs: envInt('HUB_SITE_UNREACHABLE_MS'),
-    copyTimeoutMs: envInt('HUB_COPY_TIMEOUT_MS'), pollMaxDelayMs: envInt('HUB_POLL_MAX_DELAY_MS'),
+    siteTimeoutMs: envMs('HUB_SITE_TIMEOUT_MS'), deployTimeoutMs: envMs('HUB_DEPLOY_TIMEOUT_MS'), siteUnreachableMs: envMs('HUB_SITE_UNREACHABLE_MS'),
+    copyTimeoutMs: envMs('HUB_COPY_TIMEOUT_MS'), pollMaxDelayMs: envMs('HUB_POLL_MAX_DELAY_MS'),
   }).filter(([, v]) => v !== undefined));
   const composed = await composeHub({
-    databaseUrl, dataDir, hub: hubCfg, probeIntervalMs: envInt('HUB_PROBE_INTERVAL_MS') ?? 10_000,
-    siteCallTimeoutMs: envInt('HUB_SITE_CALL_TIMEOUT_MS'), operationRetentionMs: envInt('HUB_OPERATION_RETENTION_MS'), transferTimeoutMs: envInt('HUB_TRANSFER_TIMEOUT_MS'),
+    databaseUrl, dataDir, hub: hubCfg, probeIntervalMs: envMs('HUB_PROBE_INTERVAL_MS') ?? 10_000,
+    siteCallTimeoutMs: envMs('HUB_SITE_CALL_TIMEOUT_MS'), operationRetentionMs: envMs('HUB_OPERATION_RETENTION_MS'), transferTimeoutMs: envMs('HUB_TRANSFER_TIMEOUT_MS'),
   });
   await composed.start();
   const svc = createHubApp({

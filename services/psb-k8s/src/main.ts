@@ -1,5 +1,5 @@
 // Entry point: reads the environment, builds the PSB over the Kubernetes API, serves HTTP and the logs websocket.
-import { runService, servicePort } from '@ocopea/service-kit';
+import { envNumber, runService, servicePort } from '@ocopea/service-kit';
 import { attachLogsWebSocket, createPsbK8sApp } from './app';
 import { composePsb } from './compose';
 import { version } from '../package.json';
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     serviceType: process.env.PSB_K8S_SERVICE_TYPE,
     nodeHost: process.env.PSB_K8S_NODE_HOST,
     clusterDomain: process.env.PSB_K8S_CLUSTER_DOMAIN,
-    apiTimeoutMs: process.env.PSB_K8S_API_TIMEOUT_MS ? Number(process.env.PSB_K8S_API_TIMEOUT_MS) : undefined,
+    apiTimeoutMs: envNumber('PSB_K8S_API_TIMEOUT_MS', { min: 1 }),
   });
   const deps = { psb, version };
   const svc = createPsbK8sApp(deps);

@@ -1,19 +1,13 @@
 // psb-process: a PaaS Service Broker running app services as supervised local processes. Only file reading env.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createLogger, runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
+import { createLogger, envNumber, runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
 import { createPsbProcessApp } from './app';
 import { ProcessSupervisor } from './domain/supervisor';
 import { attachLogsSocket } from './http/logs-socket';
 
 const env = process.env;
-const int = (name: string, dflt: number): number => {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
-  return n;
-};
+const int = (name: string, dflt: number): number => envNumber(name) ?? dflt;
 const list = (raw: string | undefined, dflt: string[]) => (raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : dflt);
 
 async function main(): Promise<void> {

@@ -1,8 +1,9 @@
-import { runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
+import { envNumber, runService, serviceDataDir, servicePort } from '@ocopea/service-kit';
 import { createSiteApp } from './app';
 import { composeSite } from './compose';
 import { attachLogSockets } from './http/logs-ws';
 import { storeMessageSource } from './http/logs-source';
+import { locationFromEnv } from './location-from-env';
 import type { SiteConfig } from './domain/site-service';
 
 /** Reads the environment, composes the Site and serves it (default port 8080). */
@@ -11,17 +12,16 @@ async function main(): Promise<void> {
     name: process.env.OCOPEA_SITE_NAME || 'site',
     version: process.env.OCOPEA_SITE_VERSION || '1.0.0',
     publicDNS: process.env.OCOPEA_PUBLIC_DNS || null,
-    location: process.env.OCOPEA_SITE_LOCATION ? JSON.parse(process.env.OCOPEA_SITE_LOCATION) : null,
+    location: locationFromEnv(process.env.OCOPEA_SITE_LOCATION),
   };
   const databaseUrl = process.env.DATABASE_URL || undefined;
-  const num = (v: string | undefined) => (v ? Number(v) : undefined);
   const parts = await composeSite({
     config, databaseUrl, dataDir: databaseUrl ? undefined : serviceDataDir('site'), schema: process.env.OCOPEA_SITE_DB_SCHEMA || 'site',
-    schedulerTickMs: num(process.env.OCOPEA_SITE_SCHEDULER_TICK_MS),
+    schedulerTickMs: envNumber('OCOPEA_SITE_SCHEDULER_TICK_MS', { min: 1 }),
     settings: Object.fromEntries(Object.entries({
-      pollInitialMs: num(process.env.OCOPEA_SITE_POLL_INITIAL_MS), pollMaxMs: num(process.env.OCOPEA_SITE_POLL_MAX_MS),
-      dataServiceTimeoutMs: num(process.env.OCOPEA_SITE_DATA_SERVICE_TIMEOUT_MS), appServiceTimeoutMs: num(process.env.OCOPEA_SITE_APP_SERVICE_TIMEOUT_MS),
-      copyResumeGraceMs: num(process.env.OCOPEA_SITE_COPY_RESUME_GRACE_MS),
+      pollInitialMs: envNumber('OCOPEA_SITE_POLL_INITIAL_MS', { min: 1 }), pollMaxMs: envNumber('OCOPEA_SITE_POLL_MAX_MS', { min: 1 }),
+      dataServiceTimeoutMs: envNumber('OCOPEA_SITE_DATA_SERVICE_TIMEOUT_MS', { min: 1 }), appServiceTimeoutMs: envNumber('OCOPEA_SITE_APP_SERVICE_TIMEOUT_MS', { min: 1 }),
+      copyResumeGraceMs: envNumber('OCOPEA_SITE_COPY_RESUME_GRACE_MS'),
     }).filter(([, v]) => v !== undefined)),
   });
   const svc = createSiteApp(parts);
