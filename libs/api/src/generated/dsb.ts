@@ -66,8 +66,10 @@ export interface paths {
          *     then `CREATING` until it is `RUNNING` (or `ERROR`, with `stateMessage`). Callers poll
          *     `GET /service_instances/{instanceId}` (the orcs Site polls every 10 s). With `restoreInfo` the broker pulls
          *     the copy from the CRB (`GET {copyRepoCredentials.url}/copies/{copyId}/data`) and loads it before the instance
-         *     becomes `RUNNING`; a failed restore ends in `ERROR`. (orcs mongo-dsb restored before answering; both behaviours
-         *     fit the orcs Site, which polls either way.)
+         *     becomes `RUNNING`; a failed restore ends in `ERROR`. The broker checks the bytes it loaded against
+         *     the `Content-Length` and the digest the CRB announces (`X-Ocopea-Crc32`, `X-Ocopea-Sha256` or `Repr-Digest`),
+         *     when present; a mismatch is a failed restore. (orcs mongo-dsb restored before answering; both
+         *     behaviours fit the orcs Site, which polls either way.)
          *
          *     `instanceSettings.plan` selects the plan (`GET /` → `plans[].id`); when absent the first plan is used. The
          *     other entries are the plan's `dsbSettings` merged with the application's settings. `namespaces` are the spaces
@@ -132,8 +134,10 @@ export interface paths {
          *     `POST {copyRepoCredentials.url}/repositories/{copyRepoCredentials.repoId}/copies/{copyId}/data`
          *     (`application/octet-stream`, chunked), then answers. The caller (the Site) stores the copy's metadata in the
          *     CRB before calling this. The broker sends the CRB the optional hint headers `dsb`, `copyTimestamp` (=
-         *     `copyTime`) and `facility`, computes the SHA-256 while streaming and compares it with the `X-Ocopea-Sha256`
-         *     the CRB answers (a mismatch is a 502).
+         *     `copyTime`) and `facility`. It digests the bytes while streaming (CRC-32 by default, or SHA-256) and sends
+         *     the digest as an HTTP/1.1 trailer, `X-Ocopea-Expected-Crc32` or `X-Ocopea-Expected-Sha256` (announced in
+         *     `Trailer`), so that a CRB that checks it refuses a copy that arrived different; when the CRB answers the
+         *     same digest (`X-Ocopea-Crc32` / `X-Ocopea-Sha256`) the broker compares it (a mismatch is a 502).
          *
          *     `copyRepoProtocol` must be `shpanRest` (any case) and `copyRepoProtocolVersion` `1.0` (or absent); anything
          *     else is a 400 naming the supported protocol. The instance must be `RUNNING` (409 otherwise).
