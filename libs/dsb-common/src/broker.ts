@@ -141,7 +141,10 @@ export function copyDigestFromEnv(env: NodeJS.ProcessEnv = process.env): CopyDig
  */
 export class DsbBroker<E> {
   private readonly tasks = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  private readonly copies = new Set<AbortController>();
+  /** Copies under way: what aborts each, and which instance it copies (a DELETE aborts that instance's copies). */
+  private readonly copies = new Map<AbortController, { instanceId: string; done: Promise<unknown> }>();
+  /** Instances a DELETE is taking down: no new copy of them may start. */
+  private readonly deleting = new Set<string>();
   private closed = false;
 
   constructor(readonly backend: DsbBackend<E>, readonly registry: InstanceRegistry<E>, private readonly log: Logger = quietLog, private readonly streaming: StreamingOptions = {}) {}
@@ -221,17 +224,30 @@ export class DsbBroker<E> {
     };
   }
 
+  /**
+   * Removes an instance. A create or restore under way is aborted first; so are copies of it under way, which then
+   * answer 409 and leave nothing in the CRB. A copy must not go on reading what is being deleted: pg_dump died of
+   * the terminated connections (a 500), and a tar of a half-deleted volume finished as a copy 200 MB short.
+   */
   async delete(id: string): Promise<{ instanceId: string }> {
     const rec = this.require(id);
     if (rec.state === 'REMOVING') return { instanceId: id };
-    await this.backend.ping();
-    const task = this.tasks.get(id);
-    if (task) { task.abort.abort(); await task.done; }
-    const cur = this.registry.get(id);
-    if (!cur) throw new NotFoundError(`service instance '${id}' not found`);
-    if (cur.state !== 'REMOVING') {
-      const removing = await this.registry.update(id, { state: 'REMOVING', stateMessage: null });
-      this.runRemove(removing!);
+    this.deleting.add(id);
+    try {
+      await this.backend.ping();
+      const task = this.tasks.get(id);
+      if (task) { task.abort.abort(); await task.done; }
+      const copies = [...this.copies].filter(([, c]) => c.instanceId === id);
+      for (const [abort] of copies) abort.abort(new ConflictError(`service instance '${id}' was deleted while this copy ran; nothing was kept`));
+      await Promise.allSettled(copies.map(([, c]) => c.done));
+      const cur = this.registry.get(id);
+      if (!cur) throw new NotFoundError(`service instance '${id}' not found`);
+      if (cur.state !== 'REMOVING') {
+        const removing = await this.registry.update(id, { state: 'REMOVING', stateMessage: null });
+        this.runRemove(removing!);
+      }
+    } finally {
+      this.deleting.delete(id);
     }
     return { instanceId: id };
   }
@@ -243,8 +259,10 @@ export class DsbBroker<E> {
     const crb = crbLocation(req.copyRepoCredentials);
     const rec = this.require(id);
     if (rec.state !== 'RUNNING') throw new ConflictError(`service instance '${id}' is ${rec.state}, not RUNNING`);
+    if (this.deleting.has(id)) throw new ConflictError(`service instance '${id}' is being deleted`);
     const abort = new AbortController();
-    this.copies.add(abort);
+    let finished!: () => void;
+    this.copies.set(abort, { instanceId: id, done: new Promise<void>((r) => { finished = r; }) });
     const dump = this.backend.dump(rec);
     const started = Date.now();
     try {
@@ -263,17 +281,21 @@ export class DsbBroker<E> {
       return { status: 0, statusMessage: 'copy stored', copyId: req.copyId, size: up.size, checksum };
     } catch (err) {
       dump.kill();
-      this.log.error({ err, instanceId: id, copyId: req.copyId }, 'copy failed');
-      throw err;
+      // Aborted by a DELETE: its reason says so (the upload only knows that it was aborted).
+      const reason: unknown = abort.signal.aborted ? abort.signal.reason : undefined;
+      const cause = reason instanceof OcopeaError ? reason : err;
+      this.log.error({ err, instanceId: id, copyId: req.copyId }, `copy failed: ${(cause as Error).message}`);
+      throw cause;
     } finally {
       this.copies.delete(abort);
+      finished();
     }
   }
 
   /** Stops background work (interrupted creates stay CREATING and are redone by the next `recover`). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const c of this.copies) c.abort();
+    for (const c of this.copies.keys()) c.abort();
     const pending = [...this.tasks.values()];
     for (const t of pending) t.abort.abort();
     await Promise.all(pending.map((t) => t.done));

@@ -186,6 +186,39 @@ describe('broker lifecycle', () => {
     await expect(broker.get('going')).rejects.toMatchObject({ status: 404 });
   });
 
+  it('DELETE during a copy aborts it (409, nothing kept by the CRB) before removing; copies of a deleting instance are refused', async () => {
+    const fake = await startFakeCrb();
+    try {
+      const { backend, calls } = fakeBackend();
+      let killed = false;
+      // A dump that never ends by itself: 64 KiB every 10 ms until killed.
+      backend.dump = () => {
+        const stream = new Readable({ read() { setTimeout(() => { if (!killed) this.push(Buffer.alloc(65_536, 1)); }, 10); } });
+        return { stream, succeeded: new Promise<void>(() => undefined), kill: () => { killed = true; stream.destroy(); } };
+      };
+      const broker = new DsbBroker(backend, InstanceRegistry.open<{ n: number }>(path.join(tmp(), 'i.json')));
+      await broker.create({ instanceId: 'x', instanceSettings: {} });
+      await broker.settled('x');
+      const creds = { url: fake.url, repoId: 'r' };
+      const copy = broker.copy('x', { copyId: 'c1', copyRepoCredentials: creds });
+      copy.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100)); // under way: bytes are flowing
+      const deleted = broker.delete('x');
+      await expect(broker.copy('x', { copyId: 'c2', copyRepoCredentials: creds })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/being deleted/) });
+      await expect(copy).rejects.toMatchObject({ status: 409, message: "service instance 'x' was deleted while this copy ran; nothing was kept" });
+      await deleted;
+      await broker.settled('x');
+      expect(killed).toBe(true);
+      expect(calls).toContain('remove x');
+      await new Promise((r) => setTimeout(r, 50)); // the CRB sees the cut connection
+      expect(fake.copies.has('c1')).toBe(false);
+      expect(fake.aborted).toContain('c1');
+      await expect(broker.get('x')).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('a failed create ends in ERROR with a message, its data discarded; the binding is hidden', async () => {
     const { backend, calls } = fakeBackend(true);
     const broker = new DsbBroker(backend, InstanceRegistry.open<{ n: number }>(path.join(tmp(), 'i.json')));
