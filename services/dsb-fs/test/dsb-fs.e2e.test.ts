@@ -1,6 +1,7 @@
 // dsb-fs end to end: the broker and the real crb-fs run as child processes. A fake CRB (in this process) plays the
 // CRB that drops an upload, or serves hostile tar streams.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pack } from 'tar-stream';
@@ -146,6 +147,53 @@ describe('dsb-fs', () => {
     expect(existsSync(path.join(dsb.dataDir, 'volumes', 'escaped.txt'))).toBe(false);
     expect(existsSync('/tmp/ocopea-abs-escape.txt')).toBe(false);
     expect(existsSync('/etc/ocopea-x')).toBe(false);
+  });
+
+  it('refuses (409) to copy a volume no restore could recreate, and the CRB keeps nothing', async () => {
+    expect((await call('POST', '/service_instances', { instanceId: 'vol-odd', instanceSettings: {} })).status).toBe(200);
+    const dir = (await waitState('vol-odd', ['RUNNING'])).binding.path as string;
+    writeFileSync(path.join(dir, 'fine.txt'), 'fine');
+    const cases: [string, () => void, () => void, RegExp][] = [
+      ['fifo', () => execFileSync('mkfifo', [path.join(dir, 'pipe')]), () => rmSync(path.join(dir, 'pipe')), /'pipe' is a fifo/],
+      ['link-out', () => symlinkSync('../../outside', path.join(dir, 'out')), () => rmSync(path.join(dir, 'out')), /symlink 'out' -> '..\/..\/outside' leads out of the volume/],
+      ['link-abs', () => symlinkSync(path.join(dir, 'fine.txt'), path.join(dir, 'abs')), () => rmSync(path.join(dir, 'abs')), /symlink 'abs' .* leads out/],
+      ['latin1', () => writeFileSync(Buffer.concat([Buffer.from(`${dir}/bad`), Buffer.from([0xff, 0xfe])]), 'x'),
+        () => rmSync(Buffer.concat([Buffer.from(`${dir}/bad`), Buffer.from([0xff, 0xfe])])), /not valid UTF-8/],
+    ];
+    for (const [name, make, undo, message] of cases) {
+      make();
+      try {
+        const c = await call('POST', '/service_instances/vol-odd/copy', copyBody(`odd-${name}`, crb.url));
+        expect({ name, status: c.status }).toEqual({ name, status: 409 });
+        expect(c.body.message).toMatch(/^the volume cannot be copied: /);
+        expect(c.body.message).toMatch(message);
+        expect((await fetch(`${crb.url}/copies/odd-${name}/data`)).status).toBe(404);
+      } finally { undo(); }
+    }
+    expect((await call('POST', '/service_instances/vol-odd/copy', copyBody('odd-fixed', crb.url))).status).toBe(200);
+  });
+
+  it('restores the volume directory with its own mode, and refuses an empty copy (ERROR, not an empty RUNNING volume)', async () => {
+    expect((await call('POST', '/service_instances', { instanceId: 'vol-mode', instanceSettings: {} })).status).toBe(200);
+    const dir = (await waitState('vol-mode', ['RUNNING'])).binding.path as string;
+    writeFileSync(path.join(dir, 'a'), 'a');
+    chmodSync(dir, 0o750);
+    expect((await call('POST', '/service_instances/vol-mode/copy', copyBody('mode-copy', crb.url))).status).toBe(200);
+    await call('POST', '/service_instances', { instanceId: 'vol-mode2', instanceSettings: {}, restoreInfo: restoreInfo('mode-copy', crb.url) });
+    const restored = await waitState('vol-mode2', ['RUNNING', 'ERROR']);
+    expect(restored.state).toBe('RUNNING');
+    expect(statSync(restored.binding.path).mode & 0o777).toBe(0o750);
+
+    fake.copies.set('empty-body', Buffer.alloc(0));
+    fake.copies.set('empty-tar', Buffer.alloc(1024)); // a valid tar of nothing: two zero blocks
+    fake.copies.set('no-root', await tarOf([{ name: 'a.txt', body: 'a' }]));
+    for (const copy of ['empty-body', 'empty-tar', 'no-root']) {
+      await call('POST', '/service_instances', { instanceId: `vol-${copy}`, instanceSettings: {}, restoreInfo: restoreInfo(copy, fake.url) });
+      const r = await waitState(`vol-${copy}`, ['RUNNING', 'ERROR']);
+      expect({ copy, state: r.state, message: r.stateMessage }).toEqual({ copy, state: 'ERROR', message: expect.stringMatching(/holds no volume/) });
+      expect(existsSync(path.join(dsb.dataDir, 'volumes', `vol-${copy}`))).toBe(false);
+    }
+    expect(readdirSync(path.join(dsb.dataDir, 'tmp'))).toEqual([]);
   });
 
   it('answers 400 {code, message} to bad input and 409 to duplicates', async () => {

@@ -1,11 +1,12 @@
 import { constants } from 'node:fs';
-import { access, lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { access, chmod, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-fs';
 import { BadRequestError, ConflictError, OcopeaError, UnavailableError } from '@ocopea/errors';
 import type { BrokerInfo, DsbBackend, DumpStream, InstanceRecord, InstanceView } from '@ocopea/dsb-common';
+import { copyFs } from './copy-fs';
 
 /** What the broker keeps per instance. */
 export interface FsInstance {
@@ -40,9 +41,10 @@ async function treeSize(p: string): Promise<number> {
 
 /**
  * Volumes as directories under `<root>/volumes`. Copies are tar streams of the directory (tar-fs: symlinks kept as
- * symlinks, no owner changes on extract). A restore extracts into a fresh temp dir under `<root>/tmp` (same
- * filesystem) and renames it into place only once the whole copy was extracted and its digest matched, so a failed
- * restore never leaves a volume that looks healthy.
+ * symlinks, no owner changes on extract; packed through `copyFs`, which refuses what would make a copy incomplete or
+ * unrestorable). A restore extracts into `<root>/tmp/<instanceId>` (same filesystem) and renames it into place
+ * only once the whole copy was extracted and its digest matched, so a failed restore never leaves a volume that
+ * looks healthy.
  */
 export class FsBackend implements DsbBackend<FsInstance> {
   readonly name = 'dsb-fs';
@@ -99,22 +101,34 @@ export class FsBackend implements DsbBackend<FsInstance> {
       await mkdir(dir, { recursive: true });
       return;
     }
-    await mkdir(this.tmp, { recursive: true });
-    const staging = await mkdtemp(path.join(this.tmp, `${rec.instanceId}-`));
+    // One staging directory per instance, named after it: a restore redone after a crash starts by clearing what the
+    // interrupted one left, and removing the instance clears it too (a random name would be left behind forever).
+    const staging = this.staging(rec.instanceId);
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
     try {
       const source = await openCopy();
       let unsafe: string | undefined;
+      let rootMode: number | undefined;
       const extract = tar.extract(staging, {
         chown: false,
         strict: true, // devices, fifos, ... are errors
-        ignore: (_name, header) => {
-          if (header && unsafeEntryName(header.name)) { unsafe ??= header.name; return true; }
+        ignore: (name, header) => {
+          if (!header) return false;
+          if (unsafeEntryName(header.name)) { unsafe ??= header.name; return true; }
+          if (path.resolve(name) === staging && header.type === 'directory') rootMode = header.mode;
           return false;
         },
       });
       await pipeline(source, extract, { signal });
       if (unsafe !== undefined) throw new Error(`the copy holds an entry outside the volume: '${unsafe}'`);
+      // Every dsb-fs copy starts with the volume's own directory; without it the stream was empty (a valid tar of
+      // nothing is 1 KiB of zeros) or is not a volume copy, and loading it would leave an empty volume RUNNING.
+      if (rootMode === undefined) throw new Error('the copy holds no volume: it is empty or not a dsb-fs copy');
+      // tar-fs never touches the extraction root, which mkdir made with the process umask: give it the volume's mode.
+      await chmod(staging, rootMode & 0o777 & ~process.umask());
       await rm(dir, { recursive: true, force: true }); // leftovers of an interrupted attempt
+      await mkdir(this.volumes, { recursive: true });
       await rename(staging, dir);
     } catch (err) {
       await rm(staging, { recursive: true, force: true });
@@ -123,11 +137,12 @@ export class FsBackend implements DsbBackend<FsInstance> {
   }
 
   async discard(rec: InstanceRecord<FsInstance>): Promise<void> {
+    await rm(this.staging(rec.instanceId), { recursive: true, force: true });
     await rm(rec.extra.dir, { recursive: true, force: true });
   }
 
   async remove(rec: InstanceRecord<FsInstance>): Promise<void> {
-    await rm(rec.extra.dir, { recursive: true, force: true });
+    await this.discard(rec);
   }
 
   async describe(rec: InstanceRecord<FsInstance>): Promise<InstanceView> {
@@ -137,12 +152,18 @@ export class FsBackend implements DsbBackend<FsInstance> {
   }
 
   dump(rec: InstanceRecord<FsInstance>): DumpStream {
-    const stream = tar.pack(rec.extra.dir, { dereference: false });
+    // tar-fs takes an `fs` option its type declarations do not list.
+    const stream = tar.pack(rec.extra.dir, { dereference: false, fs: copyFs(rec.extra.dir) } as tar.PackOptions);
     const succeeded = new Promise<void>((resolve, reject) => {
       stream.once('end', resolve);
-      stream.once('error', (err) => reject(new OcopeaError(500, 'internal', `tar of ${rec.extra.dir} failed: ${err.message}`, { cause: err })));
+      stream.once('error', (err) => reject(err instanceof OcopeaError ? err
+        : new OcopeaError(500, 'internal', `tar of ${rec.extra.dir} failed: ${err.message}`, { cause: err })));
     });
     succeeded.catch(() => undefined);
     return { stream, succeeded, kill: () => stream.destroy() };
+  }
+
+  private staging(instanceId: string): string {
+    return path.join(this.tmp, instanceId);
   }
 }
