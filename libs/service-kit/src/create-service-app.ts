@@ -142,10 +142,25 @@ export function listOperations(spec: OpenApiDocument): string[] {
 }
 
 /** True when a JSON value holds a NUL character in any string or key. */
+/** Deeper JSON than any request of ours needs; deeper bodies are refused before anything recurses into them. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether a NUL lies in any string or key of `v`; throws a 400 past MAX_JSON_DEPTH levels. Iterative: a 10 KB body
+ * of 5000 nested arrays overflowed the stack of the recursive version (a 500), and the validator recurses too.
+ */
 function hasNul(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (Array.isArray(v)) return v.some(hasNul);
-  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x));
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, depth] = stack.pop()!;
+    if (typeof x === 'string') { if (x.includes('\u0000')) return true; continue; }
+    if (!x || typeof x !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) throw new BadRequestError(`request body nested deeper than ${MAX_JSON_DEPTH} levels`);
+    for (const [k, y] of Object.entries(x)) {
+      if (k.includes('\u0000')) return true;
+      stack.push([y, depth + 1]);
+    }
+  }
   return false;
 }
 
@@ -154,8 +169,13 @@ function hasNul(v: unknown): boolean {
  * one, and PostgreSQL text, file names and process environments cannot (they failed deep down as 500s).
  */
 const refuseNul: RequestHandler = (req, _res, next) => {
-  if (/%00/.test(req.originalUrl) || hasNul(req.body)) {
-    next(new BadRequestError('NUL characters (\\u0000, %00) are not allowed in the URL or the request body'));
+  try {
+    if (/%00/.test(req.originalUrl) || hasNul(req.body)) {
+      next(new BadRequestError('NUL characters (\\u0000, %00) are not allowed in the URL or the request body'));
+      return;
+    }
+  } catch (err) {
+    next(err);
     return;
   }
   next();

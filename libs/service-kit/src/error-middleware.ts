@@ -31,6 +31,11 @@ export function toErrorResponse(err: unknown, requestId?: string): { status: num
     ({ status, body: { code: status, message, reason, ...(requestId ? { requestId } : {}) }, internal: false });
   if (err instanceof OcopeaError) return body(err.status, err.message, err.reason);
   const e = err as Partial<BodyParserError & ValidatorError>;
+  // http-errors (body-parser's) marks client errors `expose: true`: e.g. a gzip body that does not inflate, whose
+  // zlib error body-parser passes on as a 400 without a `type`.
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && (e as { expose?: unknown }).expose === true && !('errors' in (e as object)) && typeof e.type !== 'string') {
+    return body(e.status, `request body could not be read: ${e.message ?? 'bad request'}`);
+  }
   if (typeof e?.type === 'string' && typeof e.status === 'number') {
     if (e.type === 'entity.too.large') return body(413, `request body larger than ${e.limit ?? 'the limit'} bytes`);
     if (e.type === 'entity.parse.failed') return body(400, `request body is not valid JSON: ${e.message}`);

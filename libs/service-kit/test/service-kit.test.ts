@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createPetsApp } from './fixtures/pets-service';
+import { MAX_JSON_DEPTH } from '../src/create-service-app';
 
 describe('service kit', () => {
   const svc = createPetsApp();
@@ -36,6 +37,22 @@ describe('service kit', () => {
     const big = await request(app).post('/pets-api/pets').send({ name: 'x'.repeat(5000) });
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject({ code: 413, reason: 'payload_too_large' });
+  });
+
+  it('answers 400 (not 500) to a body nested too deep and to a compressed body that does not inflate', async () => {
+    for (const depth of [MAX_JSON_DEPTH + 1, 950]) {
+      const deep = `{"name":"deep","tags":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+      const res = await request(app).post('/pets-api/pets').set('content-type', 'application/json').send(deep);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 400, reason: 'bad_request', message: `request body nested deeper than ${MAX_JSON_DEPTH} levels` });
+    }
+    const atLimit = `{"name":"deep-ok","tags":{"x":${'['.repeat(MAX_JSON_DEPTH - 3)}${']'.repeat(MAX_JSON_DEPTH - 3)}}}`;
+    expect((await request(app).post('/pets-api/pets').set('content-type', 'application/json').send(atLimit)).status).toBe(201);
+    for (const encoding of ['gzip', 'deflate']) {
+      const res = await request(app).post('/pets-api/pets').set('content-type', 'application/json').set('content-encoding', encoding).send('xxxx');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 400, reason: 'bad_request', message: expect.stringMatching(/^request body could not be read: /) });
+    }
   });
 
   it('answers 404 JSON for unknown routes, inside and outside the base path', async () => {
