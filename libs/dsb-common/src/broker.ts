@@ -124,6 +124,9 @@ export interface StreamingOptions {
    * otherwise not check an upload against (a restore from one is checked with SHA-256 whatever this says).
    */
   digest?: CopyDigestAlgorithm;
+  /** How long a CRB may make no progress while awaited before a copy (502) or restore (ERROR) fails; default
+   * `CRB_IDLE_TIMEOUT_MS` (120 s), 0 = never. See `UploadOptions.idleTimeoutMs`. */
+  crbIdleTimeoutMs?: number;
 }
 
 /** `DSB_COPY_DIGEST` (`crc32` or `sha256`, default crc32): see `StreamingOptions.digest`. */
@@ -267,7 +270,7 @@ export class DsbBroker<E> {
     const started = Date.now();
     try {
       const up = await uploadCopy({
-        crb, copyId: req.copyId, source: dump.stream, sourceSucceeded: dump.succeeded, signal: abort.signal, onBytes: this.streaming.onBytes, digest: this.streaming.digest,
+        crb, copyId: req.copyId, source: dump.stream, sourceSucceeded: dump.succeeded, signal: abort.signal, onBytes: this.streaming.onBytes, digest: this.streaming.digest, idleTimeoutMs: this.streaming.crbIdleTimeoutMs,
         hints: { dsb: this.backend.name, copyTimestamp: req.copyTime ?? Date.now(), facility: this.backend.facility },
       });
       this.log.info({ instanceId: id, copyId: req.copyId, size: up.size, ms: Date.now() - started, digest: up.digest, confirmed: up.confirmed }, 'copy stored');
@@ -327,7 +330,9 @@ export class DsbBroker<E> {
       try {
         if (again) await this.backend.discard(rec);
         const src = rec.restore;
-        const openCopy = src ? async () => (await downloadCopy({ url: src.url, copyId: src.copyId, signal, onBytes: this.streaming.onBytes, prefer: this.streaming.digest })).stream : undefined;
+        const openCopy = src ? async () => (await downloadCopy({
+          url: src.url, copyId: src.copyId, signal, onBytes: this.streaming.onBytes, prefer: this.streaming.digest, idleTimeoutMs: this.streaming.crbIdleTimeoutMs,
+        })).stream : undefined;
         await this.backend.create(rec, openCopy, signal);
         if (signal.aborted) throw new Error('aborted');
         await this.registry.update(id, { state: 'RUNNING', stateMessage: null });

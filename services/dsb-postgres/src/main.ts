@@ -13,6 +13,7 @@ import { createDsbPostgresApp } from './app';
 //   OCOPEA_DATA_DIR           where instances.json (the instance registry) lives; PORT (default 8083)
 //   OCOPEA_STREAM_GC_EVERY_MB MiB streamed between two young-generation GCs (default 2, 0 = never)
 //   DSB_COPY_DIGEST           digest the broker checks copies in transit with: crc32 (default) or sha256
+//   DSB_CRB_IDLE_TIMEOUT_MS   a CRB making no progress this long fails the copy or restore (default 120000, 0 = never)
 const env = process.env;
 
 const { svc, broker, backend } = createDsbPostgresApp({
@@ -27,7 +28,7 @@ const { svc, broker, backend } = createDsbPostgresApp({
   // Every 2 MiB, not the kit's 8: the socket buffers a restore receives between two young GCs count against the old
   // generation's room, and after an idle spell that room is smaller than 8 MiB, so restores ran into 11 to 23
   // mark-compacts (+1 CPU-s per GB). With 2: 0 or 1 in 4 restores, 3 of them after 45 s idle; copies cost the same.
-  streaming: { onBytes: streamReclaimerFromEnv(2), digest: copyDigestFromEnv() },
+  streaming: { onBytes: streamReclaimerFromEnv(2), digest: copyDigestFromEnv(), crbIdleTimeoutMs: envNumber('DSB_CRB_IDLE_TIMEOUT_MS') },
 });
 broker.recover();
 void runService(svc, {
