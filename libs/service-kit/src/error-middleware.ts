@@ -1,5 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { OcopeaError } from '@ocopea/errors';
+import { BadRequestError, OcopeaError } from '@ocopea/errors';
 import type { Logger } from './logger';
 
 /** The `Error` schema every spec shares. */
@@ -53,11 +54,20 @@ export function toErrorResponse(err: unknown, requestId?: string): { status: num
   return { ...body(500, 'internal error'), internal: true };
 }
 
+/** Whether a request announced a body (a length above 0, or chunks). */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 /** Terminal error middleware. Logs 5xx with the cause; never sends a stack trace or an HTML page. */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     const requestId = (req as { id?: unknown }).id ? String((req as { id?: unknown }).id) : undefined;
-    const { status, body, internal } = toErrorResponse(err, requestId);
+    let { status, body, internal } = toErrorResponse(err, requestId);
+    if (status === 415 && !req.headers['content-type'] && !hasBody(req)) {
+      // The validator's 415 'unsupported media type undefined' for a POST that sent no body at all.
+      ({ status, body, internal } = toErrorResponse(new BadRequestError('this operation requires a request body (application/json)'), requestId));
+    }
     if (status >= 500) log.error({ err, requestId, url: req.originalUrl }, internal ? 'unhandled error' : body.message);
     if (res.headersSent) {
       // A stream was already under way: the only honest signal left is to cut the connection.

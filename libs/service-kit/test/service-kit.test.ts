@@ -55,6 +55,15 @@ describe('service kit', () => {
     }
   });
 
+  it('answers 400 to a POST without any body, 415 to one in another media type', async () => {
+    const none = await request(app).post('/pets-api/pets');
+    expect(none.status).toBe(400);
+    expect(none.body).toMatchObject({ code: 400, reason: 'bad_request', message: 'this operation requires a request body (application/json)' });
+    const text = await request(app).post('/pets-api/pets').set('content-type', 'text/plain').send('rex');
+    expect(text.status).toBe(415);
+    expect(text.body).toMatchObject({ code: 415, reason: 'unsupported_media_type' });
+  });
+
   it('answers 404 JSON for unknown routes, inside and outside the base path', async () => {
     for (const url of ['/pets-api/nope', '/nope', '/']) {
       const res = await request(app).get(url);
