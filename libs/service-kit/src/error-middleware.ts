@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { BadRequestError, OcopeaError } from '@ocopea/errors';
+import { REQUEST_ID_HEADER } from '@ocopea/api';
+import { BadRequestError, OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
 import type { Logger } from './logger';
 
 /** The `Error` schema every spec shares. */
@@ -54,6 +55,9 @@ export function toErrorResponse(err: unknown, requestId?: string): { status: num
   return { ...body(500, 'internal error'), internal: true };
 }
 
+/** Headers the kit sets before a handler runs, which an error answer keeps. */
+const KEEP_ON_ERROR = new Set([REQUEST_ID_HEADER.toLowerCase(), 'connection']);
+
 /** Whether a request announced a body (a length above 0, or chunks). */
 function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -74,6 +78,11 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       res.destroy(err instanceof Error ? err : undefined);
       return next === undefined ? undefined : undefined;
     }
+    // What a handler set for its success (an octet-stream type, Content-Range, digests of a download that failed
+    // before it started) must not describe the error: keep only the kit's own headers.
+    for (const h of res.getHeaderNames()) if (!KEEP_ON_ERROR.has(h)) res.removeHeader(h);
+    // RFC 9110 §15.5.17: a 416 carries the complete length, which the error's details give.
+    if (err instanceof RangeNotSatisfiableError && typeof err.details?.size === 'number') res.setHeader('Content-Range', `bytes */${err.details.size}`);
     res.status(status).json(body);
   };
 }

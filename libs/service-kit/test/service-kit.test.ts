@@ -4,7 +4,11 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createPetsApp } from './fixtures/pets-service';
+import express from 'express';
+import { OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
 import { MAX_JSON_DEPTH } from '../src/create-service-app';
+import { errorMiddleware } from '../src/error-middleware';
+import { createLogger } from '../src/logger';
 
 describe('service kit', () => {
   const svc = createPetsApp();
@@ -62,6 +66,27 @@ describe('service kit', () => {
     const text = await request(app).post('/pets-api/pets').set('content-type', 'text/plain').send('rex');
     expect(text.status).toBe(415);
     expect(text.body).toMatchObject({ code: 415, reason: 'unsupported_media_type' });
+  });
+
+  it('an error answer drops the headers a handler set for its success; a 416 gets Content-Range bytes */size', async () => {
+    const bare = express();
+    bare.get('/download', (_req, res, next) => {
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Range', 'bytes 0-10/5000000');
+      res.setHeader('X-Ocopea-Sha256', 'ab'.repeat(32));
+      next(new OcopeaError(500, 'data_damaged', 'the file is short'));
+    });
+    bare.get('/past-end', (_req, _res, next) => next(new RangeNotSatisfiableError('past the end', { details: { size: 99 } })));
+    bare.use(errorMiddleware(createLogger('t')));
+    const damaged = await request(bare).get('/download');
+    expect(damaged.status).toBe(500);
+    expect(damaged.headers['content-type']).toMatch(/^application\/json/);
+    expect(damaged.headers['content-range']).toBeUndefined();
+    expect(damaged.headers['x-ocopea-sha256']).toBeUndefined();
+    expect(damaged.body).toMatchObject({ code: 500, reason: 'data_damaged', message: 'the file is short' });
+    const past = await request(bare).get('/past-end');
+    expect(past.status).toBe(416);
+    expect(past.headers['content-range']).toBe('bytes */99');
   });
 
   it('answers 404 JSON for unknown routes, inside and outside the base path', async () => {
