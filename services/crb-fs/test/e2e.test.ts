@@ -1,7 +1,8 @@
 // crb-fs as real child processes over real HTTP: streaming, crash safety (client gone, SIGKILL mid-upload),
 // persistence across restarts, the same-copy race, traversal attempts and CRB-to-CRB transfer.
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { startService, type StartedService } from '@ocopea/testing';
@@ -154,6 +155,53 @@ describe('crb-fs over HTTP', () => {
     expect(filesIn(crb.dataDir, 'data').some((f) => f.includes('evil') || f.includes('..'))).toBe(false);
   });
 
+  it('frees the copy id at once when the client leaves before the upload got going (no lock held until a restart)', async () => {
+    const port = Number(new URL(crb.url).port);
+    // Headers and the whole (tiny) body, then a half-close, or a few bytes then a reset: the request is gone before
+    // the CRB has taken its lock and opened its file.
+    const ways: ((sock: net.Socket) => void)[] = [
+      (sock) => sock.end('POST /crb/repositories/default/copies/early/data HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 3\r\n\r\nabc'),
+      (sock) => { sock.write('POST /crb/repositories/default/copies/early/data HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 100\r\n\r\nab'); sock.resetAndDestroy(); },
+      (sock) => sock.end('POST /crb/repositories/default/copies/early/data HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'),
+    ];
+    for (const [i, way] of ways.entries()) {
+      await new Promise<void>((resolve) => {
+        const sock = net.connect(port, '127.0.0.1', () => way(sock));
+        sock.resume(); // read (and drop) whatever the CRB answers, so its closing of the connection is seen
+        sock.on('error', () => undefined);
+        sock.on('close', () => resolve());
+      });
+      await eventually(() => filesIn(crb.dataDir, 'locks').length === 0 && filesIn(crb.dataDir, 'tmp').length === 0, `lock and part file released (way ${i})`);
+      expect((await send('GET', `${crb.url}/copies/early/data`)).status).toBe(404);
+    }
+    expect((await upload(`${crb.url}/repositories/default/copies/early/data`, Buffer.from('whole'))).status).toBe(200);
+  });
+
+  it('answers a data file damaged outside crb-fs with a JSON 500 that says so, not a download cut short', async () => {
+    const data = bytes(300_000, 31);
+    expect((await upload(`${crb.url}/repositories/default/copies/damaged/data`, data)).status).toBe(200);
+    truncateSync(path.join(crb.dataDir, 'data', 'damaged'), 100_000);
+    for (const range of [undefined, 'bytes=0-10']) {
+      const res = await send('GET', `${crb.url}/copies/damaged/data`, { headers: range ? { range } : {} });
+      expect(res.status).toBe(500);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-range']).toBeUndefined();
+      expect(res.headers['x-ocopea-sha256']).toBeUndefined();
+      expect(res.json()).toMatchObject({ code: 500, reason: 'data_damaged', message: "data of copy 'damaged' is damaged: its file holds 100000 bytes where 300000 were stored" });
+    }
+  });
+
+  it('ignores a copyTimestamp hint past year 9999 (no RFC 3339 form) and takes the time of the upload', async () => {
+    const before = Date.now();
+    const res = await upload(`${crb.url}/repositories/default/copies/far-future/data`, Buffer.from('x'), { copyTimestamp: '999999999999999' });
+    expect(res.status).toBe(200);
+    const stamp = (await send('GET', `${crb.url}/copies/far-future`)).json().copyTimeStamp as string;
+    expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(Date.parse(stamp)).toBeGreaterThanOrEqual(before - 1000);
+    expect((await upload(`${crb.url}/repositories/default/copies/y9999/data`, Buffer.from('x'), { copyTimestamp: String(Date.UTC(9999, 0, 1)) })).status).toBe(200);
+    expect((await send('GET', `${crb.url}/copies/y9999`)).json().copyTimeStamp).toBe('9999-01-01T00:00:00.000Z');
+  });
+
   it('uses OCOPEA_PUBLIC_URL for the URLs it answers when set', async () => {
     const pub = await start(undefined, { OCOPEA_PUBLIC_URL: 'http://crb.public:8082/crb' });
     const res = await upload(`${pub.url}/repositories/default/copies/p1/data`, Buffer.from('x'));
@@ -178,6 +226,24 @@ describe('crb-fs crash safety and persistence', () => {
     const data = await send('GET', `${b.url}/copies/kept/data`);
     expect(sha256(data.body)).toBe(sha256(bytes(5000)));
     expect((await send('GET', `${b.url}/repositories/archive/stats`)).json()).toMatchObject({ numberOfCopiesStored: 1, usedCapacityInBytes: 5000 });
+    await b.stop();
+  });
+
+  it('moves an unreadable copy record and its data aside at start-up instead of deleting the data', async () => {
+    const a = await start();
+    const data = bytes(50_000, 41);
+    expect((await upload(`${a.url}/repositories/default/copies/rotted/data`, data)).status).toBe(200);
+    expect(await a.stop()).toBe(0);
+    const record = path.join(a.dataDir, 'copies', 'rotted.json');
+    writeFileSync(record, readFileSync(record, 'utf8').slice(0, 50)); // bit rot, a bad restore, a hand edit
+    const b = await start(a.dataDir);
+    expect((await send('GET', `${b.url}/copies/rotted`)).status).toBe(404);
+    const aside = filesIn(b.dataDir, 'quarantine');
+    expect(aside).toHaveLength(1);
+    expect(aside[0]).toMatch(/-rotted$/);
+    expect(sha256(readFileSync(path.join(b.dataDir, 'quarantine', aside[0], 'data')))).toBe(sha256(data));
+    expect(readFileSync(path.join(b.dataDir, 'quarantine', aside[0], 'record.json'), 'utf8')).toHaveLength(50);
+    expect(filesIn(b.dataDir, 'data')).not.toContain('rotted');
     await b.stop();
   });
 

@@ -120,6 +120,9 @@ export interface FsCopyRepositoryOptions {
   syncEveryBytes?: number;
 }
 
+/** 9999-12-31T23:59:59.999Z, the last instant RFC 3339 can write. */
+const MAX_RFC3339_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 interface Inflight { repoId: string; abort: AbortController; done: Promise<unknown> }
 
 
@@ -200,7 +203,14 @@ export class FsCopyRepository {
       try {
         const rec = JSON.parse(await fsp.readFile(path.join(this.dirs.copies, f), 'utf8')) as CopyRecord;
         this.copies.set(f.slice(0, -5), rec);
-      } catch (err) { this.log('skipping unreadable copy record', { file: f, error: String(err) }); }
+      } catch (err) {
+        // Records are written atomically, so a crash cannot leave one unreadable: this is damage (bit rot, a bad
+        // backup restore, a hand edit). Its data must not then pass for an unacknowledged upload and be deleted
+        // below: record and data are moved aside for a human to look at.
+        const id = f.slice(0, -5);
+        const to = await this.quarantine(id);
+        this.log('moved an unreadable copy record and its data aside', { copyId: id, to, error: String(err) });
+      }
     }
     // Data files whose upload never reached its commit point (the metadata record) were never acknowledged: drop.
     const dataFiles = new Set(await fsp.readdir(this.dirs.data));
@@ -218,6 +228,17 @@ export class FsCopyRepository {
       }
     }
     for (const d of [this.dirs.tmp, this.dirs.locks, this.dirs.data]) await fsyncDir(d);
+  }
+
+  /** Moves `copies/<id>.json` and `data/<id>` (when present) to a new folder under `quarantine/`; returns it. */
+  private async quarantine(id: string): Promise<string> {
+    const to = path.join(this.root, 'quarantine', `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}`);
+    await fsp.mkdir(to, { recursive: true });
+    await fsp.rename(path.join(this.dirs.copies, `${id}.json`), path.join(to, 'record.json'));
+    await fsp.rename(path.join(this.dirs.data, id), path.join(to, 'data')).catch((err: unknown) => { if (!isErrno(err, 'ENOENT')) throw err; });
+    await fsyncDir(this.dirs.copies);
+    await fsyncDir(this.dirs.data);
+    return to;
   }
 
   // ---------------------------------------------------------------- repositories
@@ -458,7 +479,10 @@ export class FsCopyRepository {
   }
 
   private metadataFromHints(copyId: string, repoId: string, hints: UploadHints = {}): CopyMetadata {
-    const ms = hints.copyTimestamp !== undefined && /^\d{1,15}$/.test(hints.copyTimestamp.trim()) ? Number(hints.copyTimestamp.trim()) : Date.now();
+    // Epoch ms up to the end of year 9999: later ones have no RFC 3339 form (toISOString gives '+033658-…'), and
+    // the metadata would then fail every other CRB's validation (a transfer of that copy was a 502).
+    const hinted = hints.copyTimestamp !== undefined && /^\d{1,15}$/.test(hints.copyTimestamp.trim()) ? Number(hints.copyTimestamp.trim()) : NaN;
+    const ms = hinted <= MAX_RFC3339_MS ? hinted : Date.now();
     return {
       copyId,
       repoId,
@@ -507,6 +531,15 @@ export class FsCopyRepository {
       if (blocks) this.blockPool!.give(blocks);
       if (isErrno(err, 'ENOENT')) throw new NotFoundError(`copy '${copyId}' has no data`);
       throw err;
+    }
+    // A data file of another size than the one recorded at the commit point is damaged (truncated or overwritten
+    // outside crb-fs): say so before any header goes out, instead of promising data.size bytes and cutting the
+    // connection where the file ends.
+    const actual = (await fh.stat()).size;
+    if (actual !== data.size) {
+      await fh.close().catch(() => undefined);
+      if (blocks) this.blockPool!.give(blocks);
+      throw new OcopeaError(500, 'data_damaged', `data of copy '${copyId}' is damaged: its file holds ${actual} bytes where ${data.size} were stored`);
     }
     const direct = blocks !== undefined;
     const start = range?.start ?? 0;
@@ -582,6 +615,11 @@ function pipeInto(src: Readable, dest: Writable, signal: AbortSignal): Promise<v
     dest.on('error', fail);
     dest.on('finish', onFinish);
     signal.addEventListener('abort', onAbort);
+    // The sender may be gone already: its 'close'/'aborted' fired while the upload was still taking its lock and
+    // opening its file, before these listeners existed. Without this check the upload waited forever, holding the
+    // copy id's lock (every retry got 409 until a restart).
+    if (src.errored) { fail(src.errored); return; }
+    if (src.destroyed && !src.readableEnded) { fail(new Error('the sender went away before the end of the stream')); return; }
     src.pipe(dest);
   });
 }

@@ -1,5 +1,5 @@
 import { COPY_DIGEST_HEADERS, type CrbPaths } from '@ocopea/api';
-import { BadRequestError, RangeNotSatisfiableError } from '@ocopea/errors';
+import { BadRequestError } from '@ocopea/errors';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { Request, Response } from 'express';
 import type { CrbDeps } from '../app';
@@ -36,13 +36,8 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
   });
 
   r.get('/copies/{copyId}/data', async ({ params, headers, res }) => {
-    let opened;
-    try {
-      opened = await deps.repo.openData(params.copyId, header(headers.range));
-    } catch (err) {
-      if (err instanceof RangeNotSatisfiableError) res.setHeader('Content-Range', `bytes */${String(err.details?.size ?? '*')}`);
-      throw err;
-    }
+    // A 416 gets its `Content-Range: bytes */size` from the kit's error mapping (the error's details.size).
+    const opened = await deps.repo.openData(params.copyId, header(headers.range));
     res.status(opened.range ? 206 : 200);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Length', String(opened.length));
