@@ -15,7 +15,19 @@ export interface CrbAppOptions {
   version?: string;
   build?: string;
   logger?: Logger;
+  /**
+   * An upload whose sender sends nothing for this long is dropped (nothing kept, the copy id free again); default
+   * UPLOAD_IDLE_TIMEOUT_MS, 0 = never (`OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS`).
+   */
+  uploadIdleTimeoutMs?: number;
 }
+
+/**
+ * A sender quiet this long is gone: a DSB streams a dump continuously, and even pg_dump waiting on a lock is far
+ * shorter. Without a bound, a client that sent a few bytes and fell silent held the copy id's lock for as long as
+ * its connection stayed open (the server's own request timeout is off: uploads of 100 GB take hours).
+ */
+export const UPLOAD_IDLE_TIMEOUT_MS = 120_000;
 
 /** What the handlers use. */
 export interface CrbDeps {
@@ -24,6 +36,7 @@ export interface CrbDeps {
   version: string;
   build: string;
   crbUrl(req: Request): string;
+  uploadIdleTimeoutMs: number;
 }
 
 /** The CRB's HTTP face over a filesystem copy repository. */
@@ -35,6 +48,7 @@ export function createCrbApp(opts: CrbAppOptions): ServiceApp<CrbPaths> {
     version: opts.version ?? '0.1.0',
     build: opts.build ?? opts.version ?? '0.1.0',
     crbUrl: (req) => crbUrlOf(req, basePath, opts.publicUrl),
+    uploadIdleTimeoutMs: opts.uploadIdleTimeoutMs ?? UPLOAD_IDLE_TIMEOUT_MS,
   };
   const svc = createServiceApp<CrbPaths>({
     name: 'crb-fs',

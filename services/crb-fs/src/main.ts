@@ -22,7 +22,11 @@ async function main(): Promise<void> {
     blockPool: directStreams > 0 ? new AlignedBlockPool(directStreams * DIRECT_BLOCKS_PER_STREAM) : undefined,
     syncEveryBytes: syncMb === undefined ? undefined : Math.round(syncMb * 1024 * 1024),
   });
-  const svc = createCrbApp({ repo, logger, publicUrl: process.env.OCOPEA_PUBLIC_URL || undefined, version, build: process.env.OCOPEA_BUILD || version });
+  const svc = createCrbApp({
+    repo, logger, publicUrl: process.env.OCOPEA_PUBLIC_URL || undefined, version, build: process.env.OCOPEA_BUILD || version,
+    // OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS: an upload whose sender is silent this long is dropped (default 120000; 0 = never).
+    uploadIdleTimeoutMs: envNumber('OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS'),
+  });
   await runService(svc, { port: servicePort(8082), host: process.env.HOST || undefined });
 }
 

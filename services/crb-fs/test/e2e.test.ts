@@ -195,11 +195,32 @@ describe('crb-fs over HTTP', () => {
     const before = Date.now();
     const res = await upload(`${crb.url}/repositories/default/copies/far-future/data`, Buffer.from('x'), { copyTimestamp: '999999999999999' });
     expect(res.status).toBe(200);
-    const stamp = (await send('GET', `${crb.url}/copies/far-future`)).json().copyTimeStamp as string;
+    const stamp = ((await send('GET', `${crb.url}/copies/far-future`)).json() as { copyTimeStamp: string }).copyTimeStamp;
     expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(Date.parse(stamp)).toBeGreaterThanOrEqual(before - 1000);
     expect((await upload(`${crb.url}/repositories/default/copies/y9999/data`, Buffer.from('x'), { copyTimestamp: String(Date.UTC(9999, 0, 1)) })).status).toBe(200);
-    expect((await send('GET', `${crb.url}/copies/y9999`)).json().copyTimeStamp).toBe('9999-01-01T00:00:00.000Z');
+    expect(((await send('GET', `${crb.url}/copies/y9999`)).json() as { copyTimeStamp: string }).copyTimeStamp).toBe('9999-01-01T00:00:00.000Z');
+  });
+
+  it('drops an upload whose sender falls silent (OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS), not one that is slow but steady', async () => {
+    const quick = await start(undefined, { OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS: '500' });
+    const silent = http.request(`${quick.url}/repositories/default/copies/quiet/data`, {
+      method: 'POST', headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+    });
+    silent.on('error', () => undefined);
+    silent.write(Buffer.from('ten bytes!'));
+    await eventually(() => filesIn(quick.dataDir, 'locks').includes('quiet.lock'), 'the upload under way');
+    await eventually(() => filesIn(quick.dataDir, 'locks').length === 0 && filesIn(quick.dataDir, 'tmp').length === 0, 'the silent upload dropped', 5000);
+    expect((await send('GET', `${quick.url}/copies/quiet/data`)).status).toBe(404);
+    silent.destroy();
+
+    // 12 chunks 200 ms apart: 2.4 s in all, never 500 ms without a byte.
+    const chunks = Array.from({ length: 12 }, (_, i) => bytes(1000, 50 + i));
+    const steady = Readable.from((async function* () { for (const c of chunks) { yield c; await new Promise((r) => setTimeout(r, 200)); } })());
+    const res = await upload(`${quick.url}/repositories/default/copies/quiet/data`, steady);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-ocopea-sha256']).toBe(sha256(Buffer.concat(chunks)));
+    await quick.stop();
   });
 
   it('uses OCOPEA_PUBLIC_URL for the URLs it answers when set', async () => {

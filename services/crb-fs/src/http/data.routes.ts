@@ -17,6 +17,13 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
     // The domain pipes the body and never destroys it, so a refusal (400, 409, 507) can still be answered on this
     // socket; a client gone midway is seen as an error/close of the request. A late socket error must not go unheard.
     req.on('error', () => undefined);
+    const idleMs = deps.uploadIdleTimeoutMs;
+    if (idleMs > 0) {
+      // Socket inactivity while the body arrives; the domain sees the destroyed request as a sender gone midway.
+      req.setTimeout(idleMs, () => req.destroy(new Error(`the sender sent nothing for ${idleMs / 1000} s`)));
+      // Once the body is in, the wait is ours (fsync, rename), and the socket may serve further requests.
+      req.once('end', () => req.socket.setTimeout(0));
+    }
     try {
       const stored = await deps.repo.storeData(params.repoId, params.copyId, req, {
         crbUrl: deps.crbUrl(req),
