@@ -105,7 +105,7 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
   }
 
   app.use(express.json({ limit: opts.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'], strict: false }));
-  app.use(refuseNul);
+  app.use(refuseUnstorableText);
   app.use(OpenApiValidator.middleware({
     apiSpec: structuredClone(spec) as never,
     validateRequests: { allowUnknownQueryParameters: false },
@@ -141,42 +141,47 @@ export function listOperations(spec: OpenApiDocument): string[] {
   return out;
 }
 
-/** True when a JSON value holds a NUL character in any string or key. */
 /** Deeper JSON than any request of ours needs; deeper bodies are refused before anything recurses into them. */
 export const MAX_JSON_DEPTH = 64;
 
+/** A UTF-16 surrogate without its other half: JSON can carry one (`"\ud800"`), UTF-8 and PostgreSQL cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
- * Whether a NUL lies in any string or key of `v`; throws a 400 past MAX_JSON_DEPTH levels. Iterative: a 10 KB body
- * of 5000 nested arrays overflowed the stack of the recursive version (a 500), and the validator recurses too.
+ * What no string of ours may hold, if any string or key of `v` does: a NUL, or a lone surrogate. Throws a 400 past
+ * MAX_JSON_DEPTH levels. Iterative: a 10 KB body of 5000 nested arrays overflowed the stack of the recursive
+ * version (a 500), and the validator recurses too.
  */
-function hasNul(v: unknown): boolean {
+function unstorableText(v: unknown): 'nul' | 'surrogate' | undefined {
+  const bad = (t: string) => (t.includes('\u0000') ? 'nul' : LONE_SURROGATE.test(t) ? 'surrogate' : undefined);
   const stack: [unknown, number][] = [[v, 0]];
   while (stack.length) {
     const [x, depth] = stack.pop()!;
-    if (typeof x === 'string') { if (x.includes('\u0000')) return true; continue; }
+    if (typeof x === 'string') { const b = bad(x); if (b) return b; continue; }
     if (!x || typeof x !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) throw new BadRequestError(`request body nested deeper than ${MAX_JSON_DEPTH} levels`);
     for (const [k, y] of Object.entries(x)) {
-      if (k.includes('\u0000')) return true;
+      const b = bad(k);
+      if (b) return b;
       stack.push([y, depth + 1]);
     }
   }
-  return false;
+  return undefined;
 }
 
 /**
- * Refuses a NUL character in the URL (`%00`) or in a JSON body with a 400: no id, name or setting of ours may hold
- * one, and PostgreSQL text, file names and process environments cannot (they failed deep down as 500s).
+ * Refuses with a 400 a NUL character in the URL (`%00`) or in a JSON body, and a lone UTF-16 surrogate in a JSON
+ * body: no id, name or setting of ours may hold one. PostgreSQL text and json, file names and process environments
+ * cannot, and they failed deep down as 500s, some after part of the work was stored (a Hub instance left
+ * `deploying` for ever, a Site copy taken for an image that was never saved).
  */
-const refuseNul: RequestHandler = (req, _res, next) => {
+const refuseUnstorableText: RequestHandler = (req, _res, next) => {
   try {
-    if (/%00/.test(req.originalUrl) || hasNul(req.body)) {
-      next(new BadRequestError('NUL characters (\\u0000, %00) are not allowed in the URL or the request body'));
-      return;
-    }
+    const found = /%00/.test(req.originalUrl) ? 'nul' : unstorableText(req.body);
+    if (found === 'nul') return next(new BadRequestError('NUL characters (\\u0000, %00) are not allowed in the URL or the request body'));
+    if (found === 'surrogate') return next(new BadRequestError('unpaired UTF-16 surrogates (such as \\ud800) are not allowed in the request body: they have no UTF-8 form'));
   } catch (err) {
-    next(err);
-    return;
+    return next(err);
   }
   next();
 };

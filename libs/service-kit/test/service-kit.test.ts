@@ -43,6 +43,17 @@ describe('service kit', () => {
     expect(big.body).toMatchObject({ code: 413, reason: 'payload_too_large' });
   });
 
+  it('answers 400 to a lone UTF-16 surrogate anywhere in a JSON body, and takes a paired one', async () => {
+    for (const body of ['{"name":"a\\ud800"}', '{"name":"ok2","tags":{"\\udc00k":"v"}}', '{"name":"ok3","tags":{"k":"x\\udfff\\ud800"}}']) {
+      const res = await request(app).post('/pets-api/pets').set('content-type', 'application/json').send(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 400, reason: 'bad_request', message: expect.stringMatching(/unpaired UTF-16 surrogates/) });
+    }
+    const paired = await request(app).post('/pets-api/pets').set('content-type', 'application/json').send('{"name":"clef \\ud834\\udd1e"}');
+    expect(paired.status).toBe(201);
+    expect(paired.body.name).toBe('clef \u{1d11e}');
+  });
+
   it('answers 400 (not 500) to a body nested too deep and to a compressed body that does not inflate', async () => {
     for (const depth of [MAX_JSON_DEPTH + 1, 950]) {
       const deep = `{"name":"deep","tags":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
