@@ -170,6 +170,15 @@ describe('hub flows (fake sites)', () => {
     expect(await hub.stopApp(id)).toBeUndefined();
   });
 
+  it('stops an instance its Site does not know (a deploy that never reached it, or forgotten there)', async () => {
+    const id = await deploy('forgotten');
+    await running(id);
+    siteA.apps.delete(id); // the Site answers 404 for it from now on
+    await hub.stopApp(id);
+    await until(async () => (await hub.getInstance(id)).state === 'stopped');
+    expect(await hub.stopApp(id)).toBeUndefined();
+  });
+
   it('soft-deletes templates: hidden from the catalog, deployable and readable with include-deleted', async () => {
     const t = (await hub.createTemplate(notesTemplate('to-delete'))).id;
     await hub.deleteTemplate(t);

@@ -79,6 +79,12 @@ async function follow<T>(deps: Deps, site: HubSite, capMs: number, signal: Abort
   }, { initialDelayMs: 50, maxDelayMs: deps.config.pollMaxDelayMs, timeoutMs: capMs, signal, what });
 }
 
+/** Whether an operation other than `selfId` on `subject` is still pending or running. */
+async function otherOpenOperation(engine: OperationEngine, selfId: string, subject: string): Promise<boolean> {
+  const ops = await engine.list({ subject, limit: 1000 });
+  return ops.some((o) => o.id !== selfId && !FINAL_PHASES.has(o.phase));
+}
+
 /** Waits (polling the engine) until every listed operation is final. */
 async function awaitOps(engine: OperationEngine, ids: string[], signal: AbortSignal): Promise<void> {
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
@@ -202,6 +208,12 @@ export function registerKinds(deps: Deps): void {
           try {
             await gateway.stopApp(site.url, ctx.input.appInstanceId);
           } catch (err) {
+            // The Site does not know the instance (its deploy never reached it, or it was forgotten there): nothing
+            // runs, and await-stopped marks it stopped. Not while another operation on it may still send it there.
+            if (err instanceof UpstreamError && err.isNotFound && !(await otherOpenOperation(engine, ctx.op.id, ctx.input.appInstanceId))) {
+              await store.setInstanceState(ctx.input.appInstanceId, 'stopping');
+              return;
+            }
             const e = peerError(err, 'stop-app', site);
             ctx.state.failure = toFailure(e);
             throw e;
