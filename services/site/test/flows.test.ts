@@ -147,6 +147,24 @@ describe('Site flows against in-memory brokers', () => {
     expect((await parts.service.listOperations({ appInstanceId: id, kind: 'stop' }))).toHaveLength(1);
   });
 
+  it('refuses to re-point a broker URN in use at a broker of another type (409), lets it move to a new URL', async () => {
+    const id = randomUUID();
+    await deployRunning(id);
+    brokers.addDsb('http://dsb-fs2', 'fs');
+    brokers.addDsb('http://dsb-pg2', 'postgres');
+    brokers.addPsb('http://psb-k8s', 'kubernetes');
+    await expect(parts.service.registerDsb('pg-dsb', 'http://dsb-fs2')).rejects.toMatchObject({
+      status: 409, message: expect.stringMatching(/DSB 'pg-dsb' \(type 'postgres' at http:\/\/dsb-pg\) is used by .*cannot become a broker of type 'fs'/),
+    });
+    await expect(parts.service.registerPsb('process-psb', 'http://psb-k8s')).rejects.toMatchObject({ status: 409 });
+    expect((await parts.service.listDsbs()).find((d) => d.urn === 'pg-dsb')).toMatchObject({ url: 'http://dsb-pg', type: 'postgres' });
+    await parts.service.registerDsb('pg-dsb', 'http://dsb-pg2'); // the same kind of broker at a new address
+    expect((await parts.service.listDsbs()).find((d) => d.urn === 'pg-dsb')?.url).toBe('http://dsb-pg2');
+    await parts.service.registerDsb('pg-dsb', 'http://dsb-pg');
+    await waitOp(parts, (await parts.service.stop(id))!);
+    await parts.service.registerPsb('spare-psb', 'http://psb-k8s'); // a URN no app uses takes any broker
+  });
+
   it('stop ends errorstopping with the reason when the PSB cannot be reached, and a retry completes without deleting twice', async () => {
     const id = randomUUID();
     await deployRunning(id);

@@ -267,11 +267,13 @@ export interface paths {
         /**
          * Register a DSB
          * @description Reads `GET {dsbUrl}/` and stores the DSB (name, type, description, plans with their protocols and copy
-         *     protocols) under `dsbUrn`. Registering a URN again replaces it (orcs behaviour). Answers the DSB as the
-         *     catalog shows it.
+         *     protocols) under `dsbUrn`. Registering a URN again replaces it (orcs behaviour), e.g. for a broker that moved;
+         *     but not with a DSB of another `type` while applications that are not stopped use the URN (409: their copies
+         *     and stops would go to a broker that never held their data services). Answers the DSB as the catalog shows it.
          *
          *     Errors: 400 when a field is missing or the URL answers something that is not a DSB info document;
-         *     **503** when the DSB cannot be reached or answers an error (orcs: 500 "failed connecting to dsb").
+         *     409 as above; **503** when the DSB cannot be reached or answers an error (orcs: 500 "failed connecting to
+         *     dsb").
          */
         post: operations["registerDsb"];
         delete?: never;
@@ -292,11 +294,12 @@ export interface paths {
         /**
          * Register a PSB
          * @description Reads `GET {psbUrl}/psb/info` and stores the PSB (type, name, version, `appServiceIdMaxLength`) under
-         *     `psbUrn`. Registering a URN again replaces it. App services are later placed on the first PSB whose `type`
+         *     `psbUrn`. Registering a URN again replaces it, but not with a PSB of another `type` while applications that
+         *     are not stopped have app services on it (409). App services are later placed on the first PSB whose `type`
          *     equals their `psbType` (case-insensitive).
          *
-         *     Errors: 400 when a field is missing or the URL answers something that is not a PSB info document;
-         *     **503** when the PSB cannot be reached or answers an error.
+         *     Errors: 400 when a field is missing or the URL answers something that is not a PSB info document; 409 as
+         *     above; **503** when the PSB cannot be reached or answers an error.
          */
         post: operations["registerPsb"];
         delete?: never;
@@ -1881,6 +1884,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
         };
@@ -1906,6 +1910,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
         };

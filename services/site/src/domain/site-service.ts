@@ -62,6 +62,7 @@ export class SiteService {
     requireUrl('dsbUrl', url, ['http:', 'https:']);
     const info = await brokerCall(`DSB at ${url}`, () => this.brokers.dsb(url).info());
     const rec: DsbRecord = { urn, url: trimUrl(url), name: info.name, type: info.type, description: info.description, plans: info.plans };
+    await this.refuseSwap('DSB', urn, await this.store.getDsb(urn), info.type, () => this.store.appsUsingDsb(urn));
     await this.store.upsertDsb(rec);
     return rec;
   }
@@ -71,6 +72,7 @@ export class SiteService {
     url = trimUrl(url);
     requireUrl('psbUrl', url, ['http:', 'https:']);
     const info = await brokerCall(`PSB at ${url}`, () => this.brokers.psb(url).info());
+    await this.refuseSwap('PSB', urn, await this.store.getPsb(urn), info.type, () => this.store.appsUsingPsb(urn));
     await this.store.upsertPsb({ urn, url: trimUrl(url), name: info.name, type: info.type, version: info.version, description: info.description, appServiceIdMaxLength: info.appServiceIdMaxLength });
   }
 
@@ -80,6 +82,21 @@ export class SiteService {
     requireUrl('crbUrl', url, ['http:', 'https:']);
     const info = await brokerCall(`CRB at ${url}`, () => this.brokers.crb(url).info());
     await this.store.upsertCrb({ urn, url: trimUrl(url), name: info.name, type: info.repoType, version: info.version });
+  }
+
+  /**
+   * Re-registering a URN updates it (a broker that moved to another URL keeps its URN), but not into a broker of
+   * another type while applications that are not stopped use it: their copies and stops would go to a broker that
+   * never held their services (the probe's dsb-fs URN re-pointed at dsb-postgres: copies failed, and stop took the
+   * new broker's 404 for 'gone', orphaning the volumes). Stop them first, as remove-dsb asks.
+   */
+  private async refuseSwap(kind: string, urn: string, current: { type: string; url: string } | undefined, type: string, users: () => Promise<string[]>): Promise<void> {
+    if (!current || current.type === type) return;
+    const using = await users();
+    if (using.length) {
+      throw new ConflictError(`${kind} '${urn}' (type '${current.type}' at ${current.url}) is used by application(s) that are not stopped: ${using.join(', ')}; `
+        + `it cannot become a broker of type '${type}'`);
+    }
   }
 
   async removeDsb(urn: string): Promise<void> {

@@ -146,6 +146,16 @@ export class SiteStore {
       WHERE d.spec->>'dsbUrn' = $1 AND a.state <> 'stopped'`, [urn])).rows.map((r) => r.id);
   }
 
+  /** Ids of applications that are not stopped and have an app service on this PSB. */
+  async appsUsingPsb(urn: string): Promise<string[]> {
+    return (await this.db.query<{ id: string }>(`SELECT DISTINCT a.id FROM app_instances a JOIN app_services s ON s.app_id=a.id
+      WHERE s.spec->>'psbUrn' = $1 AND a.state <> 'stopped'`, [urn])).rows.map((r) => r.id);
+  }
+
+  async getPsb(urn: string): Promise<PsbRecord | undefined> {
+    return (await this.listPsbs()).find((p) => p.urn === urn);
+  }
+
   // -------------------------------------------------------------------------------------------------- copies
   /** Inserts the copy with its parts unless it exists (idempotent). */
   async insertCopy(c: AppCopy): Promise<void> {
