@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createSiteApp } from '../src/app';
@@ -54,6 +58,8 @@ describe('Site HTTP API (responses validated against specs/site.yaml)', () => {
       if (req.url === '/custom/notes-app') return send(200, JSON.stringify(['1.0.0', '1.1.0']));
       if (req.url === '/maven/org/ocopea/notes/maven-metadata.xml') return send(200, '<metadata><versioning><versions><version>2.0</version><version>2.1</version></versions></versioning></metadata>', 'application/xml');
       if (req.url === '/docker/v2/repositories/library/nginx/tags/') return send(200, JSON.stringify({ results: [{ name: 'latest' }, { name: '1.25' }] }));
+      if (req.url === '/docker/v2/repositories/library/odd/tags/') return send(200, 'null');
+      if (req.url === '/custom/html') return send(200, '<html>not json</html>', 'text/html');
       send(404, '{}');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -68,9 +74,23 @@ describe('Site HTTP API (responses validated against specs/site.yaml)', () => {
       expect((await request(app).get(`${api}/site/artifact-registry/d/${encodeURIComponent('library/nginx')}`)).body).toEqual(['latest', '1.25']);
       expectError(await request(app).get(`${api}/site/artifact-registry/c/ghost`), 404, /ghost/);
       expectError(await request(app).get(`${api}/site/artifact-registry/down/x`), 503, /cannot be reached/);
+      // A registry answering what is not its format: the registry's fault (502), not ours (500).
+      expectError(await request(app).get(`${api}/site/artifact-registry/c/html`), 502, /not JSON/);
+      expectError(await request(app).get(`${api}/site/artifact-registry/d/${encodeURIComponent('library/odd')}`), 502, /no tag list/);
+      // A local folder registry (what the topology registers), read as the process PSB reads it.
+      const folder = mkdtempSync(path.join(os.tmpdir(), 'site-artifacts-'));
+      mkdirSync(path.join(folder, 'app-pkg'));
+      writeFileSync(path.join(folder, 'app-pkg', 'package.json'), JSON.stringify({ name: 'app-pkg', version: '3.1.0' }));
+      mkdirSync(path.join(folder, 'app-manifest'));
+      writeFileSync(path.join(folder, 'app-manifest', 'ocopea-artifact.json'), JSON.stringify({ command: ['true'], versions: ['1', '2'] }));
+      await request(app).post(`${api}/site/commands/add-custom-artifact-registry`).send({ name: 'folder', url: pathToFileURL(folder).href });
+      expect((await request(app).get(`${api}/site/artifact-registry/folder/app-pkg`)).body).toEqual(['3.1.0']);
+      expect((await request(app).get(`${api}/site/artifact-registry/folder/app-manifest`)).body).toEqual(['1', '2']);
+      expectError(await request(app).get(`${api}/site/artifact-registry/folder/ghost`), 404, /does not know 'ghost'/);
+      expectError(await request(app).get(`${api}/site/artifact-registry/folder/..`), 400, /not a folder name/);
     } finally {
       server.close();
-      for (const name of ['c', 'm', 'd', 'down']) await request(app).post(`${api}/site/commands/remove-artifact-registry`).send({ artifactRegistryName: name });
+      for (const name of ['c', 'm', 'd', 'down', 'folder']) await request(app).post(`${api}/site/commands/remove-artifact-registry`).send({ artifactRegistryName: name });
     }
   });
 
@@ -156,6 +176,7 @@ describe('Site HTTP API (responses validated against specs/site.yaml)', () => {
     const hist = await request(app).get(`${api}/site/app-instance/${id}/copy-history?intervalStart=-1&intervalEnd=-1`);
     expect(hist.body.map((c: { copyId: string }) => c.copyId)).toEqual([created.body]);
     expectError(await request(app).get(`${api}/site/app-instance/${id}/copy-history?intervalStart=10&intervalEnd=5`), 400, /before/);
+    expectError(await request(app).get(`${api}/site/app-instance/${id}/copy-history?intervalStart=99999999999999999999`), 400, /intervalStart must be epoch milliseconds/);
     const stats = await request(app).get(`${api}/site/app-instance/${id}/stats`);
     expect(stats.body.productionCopyStatistics[0]).toEqual({ dsbName: 'pg-dsb', bindName: 'db', storageType: 'fake', size: 10 });
     const dsCopyId = copy.body.dataServiceCopies[0].copyId;

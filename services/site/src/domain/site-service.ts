@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestError, ConflictError, NotFoundError, UnavailableError, UpstreamError } from '@ocopea/errors';
+import { BadGatewayError, BadRequestError, ConflictError, NotFoundError, UnavailableError, UpstreamError } from '@ocopea/errors';
 import { FINAL_PHASES, type Operation, type OperationEngine, type OperationPhase } from '@ocopea/operations';
 import { NotABrokerError, type Brokers } from '../brokers/ports';
 import { COPY_FACILITY, deleteCopyEverywhere, newCopyRecord } from '../engine/copy';
@@ -7,6 +7,7 @@ import { DEPLOY_STEPS } from '../engine/deploy';
 import type { WorkContext } from '../engine/context';
 import type { SiteStore } from '../store/site-store';
 import { dataServiceId, DSB_ID_PATTERN, psbAppServiceIds } from './ids';
+import { localArtifactVersions } from './local-artifact-versions';
 import type {
   AppCopy, AppInstance, AppServiceRec, ArtifactRegistry, ArtifactRegistryType, CrbRecord, DataServiceRec, DsbRecord, PolicySpec, PsbRecord, RestoreInfo,
 } from './types';
@@ -287,6 +288,11 @@ export class SiteService {
     await this.appOr404(appInstanceId);
     const s = start === undefined || start === -1 ? undefined : start;
     const e = end === undefined || end === -1 ? undefined : end;
+    // int64 in the contract, but epoch milliseconds here: past 2^53 a number is no longer exact, and past 2^63 the
+    // database refused it with a 500.
+    for (const [name, v] of [['intervalStart', s], ['intervalEnd', e]] as const) {
+      if (v !== undefined && !Number.isSafeInteger(v)) throw new BadRequestError(`${name} must be epoch milliseconds, at most ${Number.MAX_SAFE_INTEGER}, got ${v}`);
+    }
     if (s !== undefined && e !== undefined && e < s) throw new BadRequestError(`intervalEnd (${e}) is before intervalStart (${s})`);
     return Promise.all((await this.store.listCopies(appInstanceId, s, e)).map((c) => this.enrich(c)));
   }
@@ -424,6 +430,7 @@ function toMillis(v: unknown): number | undefined {
 }
 
 async function listVersions(reg: ArtifactRegistry, artifactId: string): Promise<string[]> {
+  if (reg.type === 'customRest' && (reg.url.startsWith('file:') || reg.url.startsWith('/'))) return localArtifactVersions(reg.name, reg.url, artifactId);
   const headers: Record<string, string> = {};
   if (reg.username && reg.password) headers.authorization = `Basic ${Buffer.from(`${reg.username}:${reg.password}`).toString('base64')}`;
   const get = async (url: string) => {
@@ -435,8 +442,14 @@ async function listVersions(reg: ArtifactRegistry, artifactId: string): Promise<
     if (!res.ok) throw new UnavailableError(`artifact registry '${reg.name}' answered ${res.status}`);
     return res;
   };
+  /** The registry's answer as JSON; what is not JSON is the registry's fault (502), not ours (500). */
+  const json = async (res: Response): Promise<unknown> => {
+    try { return await res.json(); } catch (err) {
+      throw new BadGatewayError(`artifact registry '${reg.name}' answered something that is not JSON: ${(err as Error).message}`, { cause: err });
+    }
+  };
   if (reg.type === 'customRest') {
-    const d = await (await get(`${reg.url}/${encodeURIComponent(artifactId)}`)).json();
+    const d = await json(await get(`${reg.url}/${encodeURIComponent(artifactId)}`));
     return Array.isArray(d) ? d.map(String) : [];
   }
   if (reg.type === 'mavenRepository') {
@@ -445,8 +458,11 @@ async function listVersions(reg: ArtifactRegistry, artifactId: string): Promise<
     const xml = await (await get(`${reg.url}/${path}/maven-metadata.xml`)).text();
     return [...xml.matchAll(/<version>([^<]+)<\/version>/g)].map((m) => m[1]);
   }
-  const d = await (await get(`${reg.url}/v2/repositories/${artifactId.split('/').map(encodeURIComponent).join('/')}/tags/`)).json() as { results?: { name: string }[]; tags?: string[] };
-  return d.results?.map((r) => r.name) ?? d.tags ?? [];
+  const d = await json(await get(`${reg.url}/v2/repositories/${artifactId.split('/').map(encodeURIComponent).join('/')}/tags/`)) as { results?: unknown; tags?: unknown } | null;
+  if (Array.isArray(d?.results)) return d.results.map((r: { name?: unknown }) => String(r?.name));
+  if (Array.isArray(d?.tags)) return d.tags.map(String);
+  if (d && typeof d === 'object' && (d.tags === null || d.results === null)) return []; // a repository without tags
+  throw new BadGatewayError(`artifact registry '${reg.name}' answered no tag list for '${artifactId}'`);
 }
 
 export { COPY_FACILITY };
