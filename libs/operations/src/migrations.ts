@@ -25,4 +25,9 @@ export const operationMigrations: Migration[] = [
     CREATE INDEX IF NOT EXISTS operations_subject ON operations (subject, created);
     CREATE INDEX IF NOT EXISTS operations_open ON operations (phase) WHERE phase IN ('pending', 'running');`,
   },
+  {
+    // When each step started and finished (epoch ms), for the operation views: `{"<step>": {"started": n, "finished": n}}`.
+    id: '0002-operation-step-times',
+    sql: `ALTER TABLE operations ADD COLUMN IF NOT EXISTS step_times jsonb NOT NULL DEFAULT '{}'::jsonb;`,
+  },
 ];

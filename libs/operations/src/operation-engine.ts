@@ -24,6 +24,7 @@ type Row = {
   id: string; kind: string; subject: string; phase: OperationPhase; step: string | null; steps: string[] | string;
   progress_completed: number; progress_total: number; input: unknown; state: unknown; error: string | null;
   attempts: number; lease_until: string | number; created: string | number; updated: string | number;
+  step_times: string | Operation['stepTimes'] | null;
 };
 
 /**
@@ -180,9 +181,11 @@ export class OperationEngine {
         const step = kind.steps[i];
         op.step = step.name;
         op.progress = { completed: i, total: kind.steps.length };
-        await this.save(op.id, { step: step.name, progress_completed: i }, true);
+        op.stepTimes[step.name] = { started: op.stepTimes[step.name]?.started ?? Date.now() };
+        await this.save(op.id, { step: step.name, progress_completed: i, step_times: op.stepTimes }, true);
         await step.run(ctx);
-        await this.save(op.id, { state: ctx.state, progress_completed: i + 1 }, true);
+        op.stepTimes[step.name].finished = Date.now();
+        await this.save(op.id, { state: ctx.state, progress_completed: i + 1, step_times: op.stepTimes }, true);
       }
       op.state = ctx.state;
       op.phase = 'succeeded';
@@ -205,7 +208,9 @@ export class OperationEngine {
   private async fail(op: Operation, reason: string, fenced = false): Promise<void> {
     op.phase = 'failed';
     op.error = reason;
-    await this.save(op.id, { phase: 'failed', error: reason, state: op.state, lease_owner: null, lease_until: 0 }, fenced);
+    const current = op.step ? op.stepTimes[op.step] : undefined;
+    if (current && current.finished === undefined) current.finished = Date.now();
+    await this.save(op.id, { phase: 'failed', error: reason, state: op.state, step_times: op.stepTimes, lease_owner: null, lease_until: 0 }, fenced);
     const kind = this.kinds.get(op.kind) as unknown as OperationKind<unknown, unknown> | undefined;
     await kind?.onFailed?.(op, reason)?.catch((err) => this.opts.onError?.(err, op.id));
   }
@@ -217,7 +222,7 @@ export class OperationEngine {
   private async save(id: string, fields: Record<string, unknown>, fenced = false): Promise<void> {
     const cols = Object.keys(fields);
     const sets = cols.map((c, i) => `${c}=$${i + 2}`);
-    const values = cols.map((c) => (c === 'state' ? JSON.stringify(fields[c] ?? null) : fields[c]));
+    const values = cols.map((c) => (c === 'state' || c === 'step_times' ? JSON.stringify(fields[c] ?? null) : fields[c]));
     const fence = fenced ? ` AND lease_owner=$${cols.length + 3}` : '';
     const r = await this.db.query(`UPDATE operations SET ${sets.join(', ')}, updated=$${cols.length + 2} WHERE id=$1${fence}`,
       fenced ? [id, ...values, Date.now(), this.owner] : [id, ...values, Date.now()]);
@@ -237,6 +242,7 @@ function toOp(r: Row): Operation {
     steps: typeof r.steps === 'string' ? JSON.parse(r.steps) : r.steps,
     progress: { completed: r.progress_completed, total: r.progress_total },
     input: r.input, state: r.state, error: r.error, attempts: r.attempts,
+    stepTimes: (typeof r.step_times === 'string' ? JSON.parse(r.step_times) : r.step_times) ?? {},
     created: Number(r.created), updated: Number(r.updated),
   };
 }

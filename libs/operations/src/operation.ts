@@ -24,6 +24,11 @@ export interface Operation<I = unknown, S = unknown> {
   error: string | null;
   /** How many times a worker claimed it (more than 1 after a resume). */
   attempts: number;
+  /**
+   * When each step reached so far started and, once it ended (succeeded or failed), finished; epoch ms. A step
+   * resumed after a restart keeps its first start.
+   */
+  stepTimes: Record<string, { started: number; finished?: number }>;
   created: number;
   updated: number;
 }

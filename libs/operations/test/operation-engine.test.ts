@@ -32,6 +32,12 @@ describe.each([
     const final = await engine.waitForFinal(op.id);
     expect(final).toMatchObject({ phase: 'succeeded', steps: ['one', 'two', 'three'], progress: { completed: 3, total: 3 }, state: { log: ['one', 'two', 'three'] }, error: null });
     expect(done).toEqual([op.id]);
+    // Each step's times, persisted: in order, each finished no earlier than it started, before the next started.
+    const t = final.stepTimes;
+    expect(Object.keys(t)).toEqual(['one', 'two', 'three']);
+    for (const [a, b] of [['one', 'two'], ['two', 'three']] as const) expect(t[a].finished!).toBeLessThanOrEqual(t[b].started);
+    for (const s of Object.values(t)) expect(s.finished!).toBeGreaterThanOrEqual(s.started);
+    expect(t.one.started).toBeGreaterThanOrEqual(op.created);
     expect((await engine.list({ subject: 'app-1' })).map((o) => o.id)).toContain(op.id);
     await expect(engine.submit('ok', 'app-1', { n: 1 }, op.id)).rejects.toThrow(/exists/);
     await engine.stop();
@@ -44,6 +50,8 @@ describe.each([
     const op = await engine.submit<In>('bad', 'app-2', { n: -1 });
     const final = await engine.waitForFinal(op.id);
     expect(final).toMatchObject({ phase: 'failed', step: 'two', error: 'negative input', state: { log: ['one'] } });
+    expect(final.stepTimes.two.finished).toEqual(expect.any(Number)); // the failed step ended too
+    expect(final.stepTimes.three).toBeUndefined();
     expect(failed).toEqual(['negative input']);
     await engine.stop();
   });
@@ -55,6 +63,8 @@ describe.each([
     await first.start();
     const op = await first.submit<In>('res', 'app-3', { n: 1 });
     while ((await first.get(op.id)).step !== 'two') await new Promise((r) => setTimeout(r, 10));
+    const firstStart = (await first.get(op.id)).stepTimes.two.started;
+    await new Promise((r) => setTimeout(r, 20));
     // "Crash": the first engine is simply abandoned (its lease stays), a new process starts on the same database.
     const calls: string[] = [];
     const second = new OperationEngine(db, { exclusive: true }).register(kind('res', true, undefined, calls));
@@ -63,6 +73,7 @@ describe.each([
     expect(final.phase).toBe('succeeded');
     expect(calls).toEqual(['two', 'three']);
     expect(final.attempts).toBe(2);
+    expect(final.stepTimes.two.started).toBe(firstStart); // the resumed step keeps its first start
     // The abandoned worker wakes up late: its writes are fenced by the lease and must not touch the new owner's result.
     release();
     await new Promise((r) => setTimeout(r, 100));

@@ -118,6 +118,8 @@ describe('hub flows (fake sites)', () => {
     const ops = await hub.listOperations({ appInstanceId: started.value });
     const transfer = ops.find((o) => o.kind === 'transfer')!;
     expect(transfer).toMatchObject({ phase: 'succeeded', parentId: started.operationId, savedImageId: imgId });
+    // Every step of a succeeded operation says when it ran.
+    for (const step of transfer.steps) expect(step).toMatchObject({ phase: 'succeeded', started: expect.any(Number), finished: expect.any(Number) });
   });
 
   it('a failed transfer puts the instance in error; a target without CRB is a 400', async () => {

@@ -16,7 +16,7 @@ export interface DownstreamTree { siteId: string; appInstanceId: string; deploym
 /** Operation as the Hub shows it (`/operations`). */
 export interface OperationView {
   id: string; kind: string; phase: Operation['phase']; step: string | null;
-  steps: { name: string; phase: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped'; started: null; finished: null; message: string | null }[];
+  steps: { name: string; phase: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped'; started: number | null; finished: number | null; message: string | null }[];
   progress: { completed: number; total: number; unit: 'steps' };
   error: { reason: string; message: string; step: string | null } | null;
   created: number; updated: number;
@@ -478,7 +478,8 @@ function toView(op: Operation): OperationView {
     else if (i < idx) phase = 'succeeded';
     else if (i === idx) phase = op.phase === 'failed' ? 'failed' : op.phase === 'running' ? 'running' : 'pending';
     else if (op.phase === 'failed') phase = 'skipped';
-    return { name, phase, started: null, finished: null, message: i === idx && op.phase === 'failed' ? op.error : null };
+    const t = op.stepTimes[name];
+    return { name, phase, started: t?.started ?? null, finished: t?.finished ?? null, message: i === idx && op.phase === 'failed' ? op.error : null };
   });
   return {
     id: op.id, kind: op.kind, phase: op.phase, step: op.step, steps,
