@@ -181,6 +181,18 @@ describe('hub flows (fake sites)', () => {
     expect(await hub.stopApp(id)).toBeUndefined();
   });
 
+  it('withdraws the instance when its deploy operation cannot be recorded: no ghost left deploying, the name free', async () => {
+    const submit = c.engine.submit.bind(c.engine);
+    c.engine.submit = async () => { throw new Error('database went away'); };
+    try {
+      await expect(deploy('ghost')).rejects.toThrow('database went away');
+    } finally {
+      c.engine.submit = submit;
+    }
+    expect((await hub.listInstances()).map((i) => i.name)).not.toContain('ghost');
+    await running(await deploy('ghost'));
+  });
+
   it('soft-deletes templates: hidden from the catalog, deployable and readable with include-deleted', async () => {
     const t = (await hub.createTemplate(notesTemplate('to-delete'))).id;
     await hub.deleteTemplate(t);

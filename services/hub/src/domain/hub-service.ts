@@ -356,7 +356,15 @@ export class HubService {
       appInstanceId: id, siteId: a.site.id, manifest, transfers, awaited: transfers.length === 0,
       savedImageId: a.savedImageId ?? null, appCopyId: a.appCopyId ?? null,
     };
-    const op = await this.engine.submit('deploy', id, input);
+    let op;
+    try {
+      op = await this.engine.submit('deploy', id, input);
+    } catch (err) {
+      // No operation carries it, so nothing was or will be sent anywhere: withdraw the instance rather than leave
+      // it 'deploying' for ever with its name taken (a 500 here once left exactly that).
+      await this.store.deleteInstance(id).catch(() => undefined);
+      throw err;
+    }
     if (input.awaited) await this.awaitAccepted(op.id, ['transfer-copies', 'send-deploy']);
     return { value: id, operationId: op.id };
   }
