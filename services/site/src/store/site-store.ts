@@ -37,9 +37,11 @@ export class SiteStore {
       app_service_id_max_length=$7`, [p.urn, p.url, p.name, p.type, p.version, p.description, p.appServiceIdMaxLength, Date.now()]);
   }
   async listPsbs(): Promise<PsbRecord[]> {
-    return (await this.db.query<any>(`SELECT * FROM psbs ORDER BY registered, urn`)).rows.map((r) => ({
-      urn: r.urn, url: r.url, name: r.name, type: r.type, version: r.version, description: r.description, appServiceIdMaxLength: r.app_service_id_max_length,
-    }));
+    return (await this.db.query<any>(`SELECT * FROM psbs ORDER BY registered, urn`)).rows.map(psbRow);
+  }
+  async getPsb(urn: string): Promise<PsbRecord | undefined> {
+    const r = (await this.db.query<any>(`SELECT * FROM psbs WHERE urn=$1`, [urn])).rows[0];
+    return r ? psbRow(r) : undefined;
   }
 
   async upsertCrb(c: CrbRecord): Promise<void> {
@@ -152,9 +154,6 @@ export class SiteStore {
       WHERE s.spec->>'psbUrn' = $1 AND a.state <> 'stopped'`, [urn])).rows.map((r) => r.id);
   }
 
-  async getPsb(urn: string): Promise<PsbRecord | undefined> {
-    return (await this.listPsbs()).find((p) => p.urn === urn);
-  }
 
   // -------------------------------------------------------------------------------------------------- copies
   /** Inserts the copy with its parts unless it exists (idempotent). */
@@ -233,6 +232,9 @@ export class SiteStore {
   }
 }
 
+function psbRow(r: any): PsbRecord {
+  return { urn: r.urn, url: r.url, name: r.name, type: r.type, version: r.version, description: r.description, appServiceIdMaxLength: r.app_service_id_max_length };
+}
 function dsbRow(r: any): DsbRecord {
   return { urn: r.urn, url: r.url, name: r.name, type: r.type, description: r.description, plans: parse(r.plans) };
 }
