@@ -190,6 +190,15 @@ describe('Site flows against in-memory brokers', () => {
     expect((await parts.service.getApp(id)).state).toBe('stopped');
   });
 
+  it('refuses (400) protection policy settings that are not positive whole numbers, before anything is recorded', async () => {
+    for (const [key, v] of [['intervalSeconds', '-1'], ['retainCount', 'abc'], ['retainSeconds', '1.5'], ['intervalSeconds', '99999999999']] as const) {
+      const id = randomUUID();
+      const cmd = twoServiceApp(id, { appPolicies: [{ policyType: 'protection', policyName: 'p', policySettings: { [key]: v } }] });
+      await expect(parts.service.deploy(cmd)).rejects.toMatchObject({ status: 400, message: `protection policy 'p': ${key} must be a whole number 1..2147483647, got '${v}'` });
+      await expect(parts.service.getApp(id)).rejects.toMatchObject({ status: 404 });
+    }
+  });
+
   it('protection policy: a first copy once bound, scheduled copies, retention keeps the last N and deletes from the CRB', async () => {
     const id = randomUUID();
     const cmd = twoServiceApp(id, { appPolicies: [{ policyType: 'protection', policyName: 'p', policySettings: { intervalSeconds: '60', retainCount: '2' } }] });

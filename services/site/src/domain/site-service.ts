@@ -250,6 +250,17 @@ export class SiteService {
 
     const policies: PolicySpec[] = (cmd.appPolicies ?? []).filter((p) => p.policyType?.toLowerCase() === 'protection')
       .map((p) => ({ policyType: 'protection', policyName: p.policyName ?? null, policySettings: p.policySettings ?? {} }));
+    // Refused here, not replaced by defaults at activation: 'every -1 s' must not quietly become 'daily'.
+    for (const p of policies) {
+      for (const key of ['intervalSeconds', 'retainCount', 'retainSeconds'] as const) {
+        const v = p.policySettings?.[key];
+        if (v === undefined || v === null || v === '') continue;
+        const n = /^\s*\d+\s*$/.test(String(v)) ? Number(v) : NaN;
+        if (!(n >= 1 && n <= MAX_INT32)) {
+          throw new BadRequestError(`protection policy '${p.policyName ?? 'protection'}': ${key} must be a whole number 1..${MAX_INT32}, got '${v}'`);
+        }
+      }
+    }
     const app: AppInstance = {
       id: cmd.appInstanceId, name: cmd.appInstanceName, templateName: cmd.appTemplateName, templateVersion: cmd.appTemplateVersion ?? '',
       entryPointService: cmd.entryPointService ?? null, state: 'deploying', stateMessage: null, stateDate: now, launched: now,
@@ -464,5 +475,8 @@ async function listVersions(reg: ArtifactRegistry, artifactId: string): Promise<
   if (d && typeof d === 'object' && (d.tags === null || d.results === null)) return []; // a repository without tags
   throw new BadGatewayError(`artifact registry '${reg.name}' answered no tag list for '${artifactId}'`);
 }
+
+/** The largest value of the policy table's integer columns. */
+const MAX_INT32 = 2_147_483_647;
 
 export { COPY_FACILITY };
