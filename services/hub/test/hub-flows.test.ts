@@ -193,6 +193,16 @@ describe('hub flows (fake sites)', () => {
     await running(await deploy('ghost'));
   });
 
+  it('refuses (400) blank names and names with spaces at either end, for templates, instances and saved images', async () => {
+    for (const name of ['   ', ' notes', 'notes ']) {
+      await expect(hub.createTemplate(notesTemplate(name))).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^name /) });
+      await expect(deploy(name)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^appInstanceName /) });
+    }
+    const id = await deploy('named-ok');
+    await running(id);
+    await expect(hub.createSavedImage({ name: ' ', appInstanceId: id, userId: USER })).rejects.toMatchObject({ status: 400, message: 'name must not be blank' });
+  });
+
   it('soft-deletes templates: hidden from the catalog, deployable and readable with include-deleted', async () => {
     const t = (await hub.createTemplate(notesTemplate('to-delete'))).id;
     await hub.deleteTemplate(t);

@@ -9,6 +9,7 @@ import { hubStateOf, registerKinds, type DeployInput, type OpRefs, type Transfer
 import type { AppInstance, AppPolicy, AppServiceTemplate, AppTemplate, DeploymentPlan, HubSite, SavedImage } from './model';
 import { buildManifest, checkPlan, entryPointPath, proposePlan, usedDataServices, validateTemplate, webEntryUrl } from './planning';
 import type { SiteAppCopy, SiteAppInstance, SiteGateway, SiteRestoreInfo } from './site-gateway';
+import { requireName } from './require-name';
 
 export interface InstanceView extends AppInstance { siteReachable: boolean }
 export interface DownstreamTree { siteId: string; appInstanceId: string; deploymentType: string | null; downStreamInstances: DownstreamTree[] }
@@ -402,6 +403,7 @@ export class HubService {
 
   async createSavedImage(r: CreateSavedImageRequest): Promise<Started<string>> {
     const inst = await this.mustInstance(r.appInstanceId);
+    requireName('name', r.name);
     if (await this.store.findSavedImageByName(r.name)) throw new ConflictError(`a saved image named '${r.name}' exists`);
     const site = await this.mustSiteOf(inst);
     let copyId: string;
@@ -464,7 +466,7 @@ export class HubService {
   }
 
   private async mustBeFreeName(name: string): Promise<void> {
-    if (!name) throw new BadRequestError('Missing appInstanceName');
+    requireName('appInstanceName', name);
     if (await this.store.findInstanceByName(name)) throw new ConflictError(`an app instance named '${name}' already exists`);
   }
 }

@@ -2,11 +2,12 @@
 import { BadRequestError } from '@ocopea/errors';
 import type { AppPolicy, AppTemplate, DataServicePlan, DeploymentPlan, DependencyProtocol } from './model';
 import type { SiteArtifactRegistry, SiteDeployManifest, SiteDsb, SitePsb, SiteRestoreInfo } from './site-gateway';
+import { requireName } from './require-name';
 
 /** Validates a template being created (the spec's 400 rules). */
 export function validateTemplate(t: Omit<AppTemplate, 'id' | 'deleted'>): void {
-  if (!t.name) throw new BadRequestError('Missing name');
-  if (!t.version) throw new BadRequestError('Missing version');
+  requireName('name', t.name);
+  requireName('version', t.version);
   if (!t.appServiceTemplates?.length) throw new BadRequestError('Missing appServiceTemplates (at least one app service)');
   const names = new Set<string>();
   for (const s of t.appServiceTemplates) {
