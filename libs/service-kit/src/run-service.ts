@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ServiceApp } from './create-service-app';
 
 /** Runtime options of a started service. */
@@ -25,6 +26,23 @@ export interface RunningService {
 }
 
 /**
+ * What node's HTTP parser refuses before any handler runs (a malformed request line or chunk, a URL or headers over
+ * the size limit, a missing Host) gets the same `{code, message}` JSON as every other error, instead of node's bare
+ * status line. The connection is then closed: after a parse error, nothing more on it can be trusted.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // As node's own handler: answer only when nothing was written on the connection yet, else just cut it.
+  if (!socket.writable || (socket as Socket).bytesWritten > 0) { socket.destroy(); return; }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const reason = tooLarge ? 'request_header_fields_too_large' : 'bad_request';
+  const message = tooLarge ? 'request line or headers too large' : `malformed HTTP request: ${err.code ?? err.message}`;
+  const body = JSON.stringify({ code: status, message, reason });
+  socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n`
+    + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
  * Listens and arranges graceful shutdown: on SIGTERM the server stops accepting connections, answers 503 to new
  * requests on open keep-alive connections, lets in-flight requests finish, runs `onClose`, and exits 0
  * (1 if the drain timed out and connections had to be cut).
@@ -34,6 +52,7 @@ export async function runService<P>(svc: ServiceApp<P>, opts: RunOptions): Promi
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0; // copies stream for as long as they need
+  server.on('clientError', answerClientError);
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}${svc.basePath === '/' ? '' : svc.basePath}`;
   svc.log.info({ port, url, docs: `http://127.0.0.1:${port}/docs` }, `${svc.spec.info.title} listening`);

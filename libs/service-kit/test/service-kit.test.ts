@@ -1,5 +1,6 @@
 import request from 'supertest';
 import http from 'node:http';
+import net from 'node:net';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,6 +9,7 @@ import express from 'express';
 import { OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
 import { MAX_JSON_DEPTH } from '../src/create-service-app';
 import { errorMiddleware } from '../src/error-middleware';
+import { runService } from '../src/run-service';
 import { createLogger } from '../src/logger';
 
 describe('service kit', () => {
@@ -194,6 +196,30 @@ describe('service kit', () => {
     expect(res.headers['x-request-id']).toBe('trace-123');
     expect(res.body.downstream).toBe('trace-123');
     expect(seen).toEqual(['trace-123']);
+  });
+});
+
+describe('requests node refuses before any handler', () => {
+  it('answer {code, message} JSON: 400 for a malformed request, 431 for an oversized request line', async () => {
+    const running = await runService(createPetsApp(), { port: 0, host: '127.0.0.1', handleSignals: false });
+    const raw = (text: string) => new Promise<string>((resolve, reject) => {
+      const sock = net.connect(running.port, '127.0.0.1', () => sock.write(text));
+      let got = '';
+      sock.on('data', (d) => { got += d.toString(); });
+      sock.on('error', reject);
+      sock.on('close', () => resolve(got));
+    });
+    try {
+      const bad = await raw('GET /pets-api/pets HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n');
+      expect(bad).toMatch(/^HTTP\/1\.1 400 /);
+      expect(bad).toMatch(/content-type: application\/json/i);
+      expect(JSON.parse(bad.slice(bad.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 400, reason: 'bad_request', message: expect.stringMatching(/^malformed HTTP request/) });
+      const big = await raw(`GET /pets-api/pets?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(big).toMatch(/^HTTP\/1\.1 431 /);
+      expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 431, reason: 'request_header_fields_too_large' });
+    } finally {
+      await running.close();
+    }
   });
 });
 
