@@ -41,6 +41,7 @@ describe('hub flows (fake sites)', () => {
     const b = await hub.getSite(bId);
     expect(b).toMatchObject({ urn: 'site-b', url: siteB.url, location: null, publicDns: siteB.url, status: 'reachable' });
     await expect(hub.addSite('site-a', siteA.url)).rejects.toBeInstanceOf(ConflictError);
+    await expect(hub.addSite('site-a-again', `${siteA.url}/`)).rejects.toMatchObject({ status: 409, message: `the site at ${siteA.url} is already connected as 'site-a'` });
     await expect(hub.addSite('site-x', 'ftp://nope')).rejects.toBeInstanceOf(BadRequestError);
     await expect(hub.addSite('site-x', 'http://nowhere.test/site-api')).rejects.toBeInstanceOf(UnavailableError);
     // A URL that answers but is not a Site (e.g. a CRB): 502 as the contract says, not the peer's 404 or 400.

@@ -431,8 +431,9 @@ export interface paths {
          *     urn, url, name, version, location, publicDns}`; `publicDns` falls back to `url` when the Site reports no
          *     `publicDNS`. A Site without `location` is accepted (`location: null`; orcs failed with a NullPointerException).
          *
-         *     Errors: 400 missing `urn`/`url` or `url` not an http(s) URL; 409 a Site with this `urn` is already connected;
-         *     503 nothing answers at `url`; 502 the Site answered with an error or an unreadable `site/info`.
+         *     Errors: 400 missing `urn`/`url` or `url` not an http(s) URL; 409 a Site with this `urn`, or at this `url`, is
+         *     already connected; 503 nothing answers at `url`; 502 the Site answered with an error or an unreadable
+         *     `site/info`.
          *     Answers 201 with the new site id as a JSON string and `Location` (orcs: `Location: <siteId>`).
          */
         post: operations["addSite"];

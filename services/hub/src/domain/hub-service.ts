@@ -55,6 +55,9 @@ export class HubService {
     if (!/^https?:\/\/[^/\s]+/i.test(url ?? '')) throw new BadRequestError(`url '${url}' is not an http(s) URL`);
     if (await this.store.findSiteByUrn(urn)) throw new ConflictError(`a site with urn '${urn}' is already connected`);
     const clean = url.replace(/\/+$/, '');
+    // One Site under two URNs would show each of its instances twice in every view, and stopping one would stop both.
+    const same = (await this.store.listSites()).find((x) => x.url.toLowerCase() === clean.toLowerCase());
+    if (same) throw new ConflictError(`the site at ${clean} is already connected as '${same.urn}'`);
     let info;
     try {
       info = await this.gateway.info(clean);
