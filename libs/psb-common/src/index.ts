@@ -1,1 +1,2 @@
 export * from './app-service-environment';
+export * from './environment-limits';
