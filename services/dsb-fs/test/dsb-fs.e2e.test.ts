@@ -106,6 +106,15 @@ describe('dsb-fs', () => {
     expect(dst.state).toBe('RUNNING');
     expect(tree(dst.binding.path)).toEqual(tree(dir));
     expect((await call('GET', '/service_instances/vol-src')).body.size).toBeGreaterThanOrEqual(big.length);
+    if (process.getuid?.() === 0) {
+      // A root dsb-fs hands its volumes to DSB_FS_VOLUME_OWNER, by default nobody (whom a root psb-process runs apps as).
+      const nobody = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'nobody'], { encoding: 'utf8' }).trim()));
+      for (const p of [dir, dst.binding.path, path.join(dst.binding.path, 'notes/2024/a.json'), path.join(dst.binding.path, 'latest')]) {
+        const st = lstatSync(p);
+        expect({ p, owner: [st.uid, st.gid] }).toEqual({ p, owner: nobody });
+      }
+      expect(existsSync(path.join(dsb.dataDir, 'volumes', '.ocopea-volume-root'))).toBe(true);
+    }
   });
 
   it('a CRB that drops the upload mid-stream gives 502 and keeps nothing', async () => {

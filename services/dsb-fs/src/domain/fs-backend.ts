@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { access, chmod, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { chmodSync, chownSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { access, chmod, chown, lchown, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,23 @@ export interface FsInstance {
  * directory path on the broker's host, which the PSB's app services share).
  */
 export const FS_PROTOCOL = { protocol: 'fs', version: '1' } as const;
+
+/**
+ * The file dsb-fs keeps at the root of its volumes directory: it says "what lies here is data restored from copies,
+ * never something to run". psb-process refuses an artifact root at, below or above a directory holding it, and an
+ * image folder at or below one (services/psb-process/src/domain/artifacts.ts repeats the name).
+ */
+export const VOLUME_ROOT_MARKER = '.ocopea-volume-root';
+const MARKER_TEXT = 'Data volumes of dsb-fs: contents restored from copies. A PSB must never run anything at or below this directory.\n';
+
+export interface FsBackendOptions {
+  /**
+   * Owner given to every new or restored volume (`DSB_FS_VOLUME_OWNER`), so the user the PSB runs apps as can write
+   * it. The data directory and `volumes/` then get that group and mode 0710: the owner's group may pass through to a
+   * volume whose path it was given, list nothing, read nothing else. Undefined: volumes belong to dsb-fs's user.
+   */
+  owner?: { uid: number; gid: number };
+}
 
 const ICON = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64" role="img" aria-label="Volume">
 <path d="M6 16a4 4 0 0 1 4-4h14l6 6h24a4 4 0 0 1 4 4v28a4 4 0 0 1-4 4H10a4 4 0 0 1-4-4z" fill="#e0a526"/>
@@ -52,9 +69,44 @@ export class FsBackend implements DsbBackend<FsInstance> {
   readonly volumes: string;
   private readonly tmp: string;
 
-  constructor(readonly root: string) {
+  constructor(readonly root: string, private readonly opts: FsBackendOptions = {}) {
     this.volumes = path.join(root, 'volumes');
     this.tmp = path.join(root, 'tmp');
+  }
+
+  /**
+   * Creates `volumes/` and `tmp/`, puts the volume marker into `volumes/` and, with an owner, gives the data directory
+   * and `volumes/` its group, mode 0710. Run at start-up (before any PSB can be pointed here) and before each create.
+   */
+  prepareRoot(): void {
+    mkdirSync(this.volumes, { recursive: true });
+    mkdirSync(this.tmp, { recursive: true });
+    const marker = path.join(this.volumes, VOLUME_ROOT_MARKER);
+    if (!existsSync(marker)) writeFileSync(marker, MARKER_TEXT, { mode: 0o444 });
+    const owner = this.opts.owner;
+    if (owner) {
+      for (const d of [this.root, this.volumes]) {
+        chownSync(d, -1, owner.gid);
+        chmodSync(d, 0o710);
+      }
+    }
+  }
+
+  /**
+   * The first directory on the way from `/` to `volumes/` the owner cannot pass through (by the mode bits; ACLs are
+   * not looked at), or undefined. Its apps could not reach their volumes: worth a warning at start-up.
+   */
+  unreachableByOwner(): string | undefined {
+    const owner = this.opts.owner;
+    if (!owner || owner.uid === 0) return undefined;
+    const dirs: string[] = [];
+    for (let d = path.resolve(this.volumes); ; d = path.dirname(d)) { dirs.unshift(d); if (path.dirname(d) === d) break; }
+    for (const d of dirs) {
+      const st = statSync(d);
+      const bit = st.uid === owner.uid ? 0o100 : st.gid === owner.gid ? 0o010 : 0o001;
+      if ((st.mode & bit) === 0) return d;
+    }
+    return undefined;
   }
 
   async info(): Promise<BrokerInfo> {
@@ -97,8 +149,10 @@ export class FsBackend implements DsbBackend<FsInstance> {
 
   async create(rec: InstanceRecord<FsInstance>, openCopy: (() => Promise<Readable>) | undefined, signal: AbortSignal): Promise<void> {
     const { dir } = rec.extra;
+    this.prepareRoot();
     if (!openCopy) {
       await mkdir(dir, { recursive: true });
+      await this.giveToOwner(dir);
       return;
     }
     // One staging directory per instance, named after it: a restore redone after a crash starts by clearing what the
@@ -127,6 +181,9 @@ export class FsBackend implements DsbBackend<FsInstance> {
       if (rootMode === undefined) throw new Error('the copy holds no volume: it is empty or not a dsb-fs copy');
       // tar-fs never touches the extraction root, which mkdir made with the process umask: give it the volume's mode.
       await chmod(staging, rootMode & 0o777 & ~process.umask());
+      // Owned by the apps' user before it becomes visible. (chown also clears any setuid/setgid bit left; tar-fs
+      // masks them on extract already.)
+      await this.giveToOwner(staging);
       await rm(dir, { recursive: true, force: true }); // leftovers of an interrupted attempt
       await mkdir(this.volumes, { recursive: true });
       await rename(staging, dir);
@@ -161,6 +218,19 @@ export class FsBackend implements DsbBackend<FsInstance> {
     });
     succeeded.catch(() => undefined);
     return { stream, succeeded, kill: () => stream.destroy() };
+  }
+
+  /** Hands `p` and everything below it (symlinks themselves, not their targets) to the configured owner. */
+  private async giveToOwner(p: string): Promise<void> {
+    const owner = this.opts.owner;
+    if (!owner) return;
+    const walk = async (q: string): Promise<void> => {
+      const st = await lstat(q);
+      if (st.isDirectory()) for (const e of await readdir(q)) await walk(path.join(q, e));
+      if (st.isSymbolicLink()) await lchown(q, owner.uid, owner.gid);
+      else await chown(q, owner.uid, owner.gid);
+    };
+    await walk(p);
   }
 
   private staging(instanceId: string): string {
