@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -16,8 +17,30 @@ type LogFrame = psb.components['schemas']['PSBLogMessageDTO'];
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'psb-process-e2e-'));
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'psb-process-e2e-scratch-'));
+chmodSync(scratch, 0o711); // apps of a root PSB run as nobody: they must pass through to their folders
+const EXAMPLES = path.resolve(__dirname, '../../../examples');
+const ARTS = path.join(scratch, 'artifacts');
+const STUBBORN_ARTS = path.join(scratch, 'stubborn-artifacts');
+for (const d of [ARTS, STUBBORN_ARTS]) mkdirSync(d, { recursive: true });
+/** Planted in the PSB's environment: no app may see it. */
+const PLANTED_SECRET = `planted-secret-${process.pid}-${Date.now().toString(36)}`;
+const asRoot = process.getuid?.() === 0;
+/** Who apps run as: nobody under a root PSB (PSB_PROCESS_RUN_AS default), else the PSB's (and this test's) user. */
+const appUser = asRoot
+  ? { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })) }
+  : { uid: process.getuid!(), gid: process.getgid!() };
 let psbSvc: StartedService;
-const psbEnv = { PSB_PROCESS_STOP_TIMEOUT_MS: '3000', PSB_PROCESS_START_TIMEOUT_MS: '30000', PSB_PROCESS_ID_MAX_LENGTH: '40' };
+const psbEnv = {
+  PSB_PROCESS_STOP_TIMEOUT_MS: '3000', PSB_PROCESS_START_TIMEOUT_MS: '30000', PSB_PROCESS_ID_MAX_LENGTH: '40', PSB_PROCESS_OPEN_FILES: '512',
+  PSB_PROCESS_ARTIFACTS_DIR: [EXAMPLES, ARTS, STUBBORN_ARTS].join(path.delimiter), OCOPEA_TEST_PLANTED_SECRET: PLANTED_SECRET,
+};
+
+/** A data folder for an app (what a dsb-fs volume is): owned by the user apps run as. */
+function appDataDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  chownSync(dir, appUser.uid, appUser.gid);
+  return dir;
+}
 
 /** Every process group the PSB ever recorded (from its registry), so afterAll can kill what a failed test left. */
 const seenPids = new Map<number, string | undefined>();
@@ -78,7 +101,7 @@ afterAll(async () => {
 
 describe('psb-process (real PSB, real child processes)', () => {
   it('deploys notes-app with a volume binding, serves it over HTTP, streams its logs, and stops it', async () => {
-    const notesDir = path.join(scratch, 'notes-files');
+    const notesDir = appDataDir(path.join(scratch, 'notes-files'));
     const res = await deploy(filesManifest('notes-files', notesDir));
     expect([200, 201]).toContain(res.status);
     expect(res.body).toMatchObject({ status: 0 });
@@ -155,7 +178,7 @@ describe('psb-process (real PSB, real child processes)', () => {
   });
 
   it('reports error with the stderr tail when the app exits, and serves stderr lines as err frames', async () => {
-    const arts = path.join(scratch, 'artifacts');
+    const arts = ARTS;
     mkdirSync(path.join(arts, 'crasher'), { recursive: true });
     writeFileSync(path.join(arts, 'crasher', 'ocopea-artifact.json'), JSON.stringify({
       command: ['node', '-e', "console.error('boom: no storage configured'); setTimeout(() => process.exit(3), 300)"],
@@ -187,9 +210,77 @@ describe('psb-process (real PSB, real child processes)', () => {
     expect((await fetch(`${psbSvc.url}/psb/app-services/default/b1`)).status).toBe(404);
   });
 
+  it('runs an app as the unprivileged user, in its own process group, with core dumps off, an open-files limit and only its own environment', async () => {
+    const notesDir = appDataDir(path.join(scratch, 'confined'));
+    const res = await deploy({ ...filesManifest('confined', notesDir), environmentVariables: { NOTES_DIR: '${files.path}', GREETING: 'hello' } });
+    expect(res.status).toBe(201);
+    const s = await waitStatus('confined', ['running', 'error']);
+    expect(s.status).toBe('running');
+    const pid = Number(s.psbMetrics!.pid);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const ids = (field: string) => status.split('\n').find((l) => l.startsWith(`${field}:`))!.split(/\s+/).slice(1).filter(Boolean).map(Number);
+    expect(ids('Uid')).toEqual([appUser.uid, appUser.uid, appUser.uid, appUser.uid]); // real, effective, saved, fs
+    expect(ids('Gid')).toEqual([appUser.gid, appUser.gid, appUser.gid, appUser.gid]);
+    if (asRoot) expect(ids('Groups')).toEqual([]); // root's supplementary groups dropped
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
+    expect([Number(stat[2]), Number(stat[3])]).toEqual([pid, pid]); // process group and session of its own
+    const limits = readFileSync(`/proc/${pid}/limits`, 'utf8').split('\n');
+    expect(limits.find((l) => l.startsWith('Max core file size'))).toMatch(/\s0\s+0\s+bytes/);
+    expect(limits.find((l) => l.startsWith('Max open files'))).toMatch(/\s512\s+512\s+files/);
+    // The environment: the manifest's, the bindings, what the PSB sets, PATH and HOME. Nothing of the PSB's own.
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    expect(environ).not.toContain(PLANTED_SECRET);
+    const names = environ.split('\0').filter(Boolean).map((kv) => kv.slice(0, kv.indexOf('=')));
+    expect(names.sort()).toEqual(['GREETING', 'HOME', 'NAZ_MS_API_K8S_BINDINGS', 'NOTES_DIR', 'OCOPEA_APP_SERVICE_ID', 'OCOPEA_SERVICE_BINDINGS', 'OCOPEA_SPACE', 'PATH', 'PORT']);
+    // It can still do its job: notes land in its data folder, as its user.
+    const note = await addNote(s.entryPointURL!, 'written unprivileged');
+    expect(statSync(path.join(notesDir, `${note.id}.json`)).uid).toBe(appUser.uid);
+    await client().delete('/psb/app-services/{space}/{appServiceId}', { path: { space: 'default', appServiceId: 'confined' } });
+  });
+
+  it('answers 400 and starts nothing for names, versions, registry paths and environments that would run anything else', async () => {
+    symlinkSync('/', path.join(ARTS, 'slash'));
+    symlinkSync(os.tmpdir(), path.join(ARTS, 'tmp-link'));
+    const base = { space: 'default', imageName: 'notes-app', environmentVariables: { NOTES_DIR: scratch } };
+    const manyVars = Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`V${i}`, 'x']));
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ imageName: '../examples/notes-app' }, /not a valid artifact folder name/],
+      [{ imageName: 'notes-app/../notes-app' }, /not a valid artifact folder name/],
+      [{ imageName: '..' }, /not a valid artifact folder name/],
+      [{ imageName: 'x'.repeat(10_240) }, /not a valid artifact folder name/],
+      [{ imageName: 'notes\u0000app' }, /./],
+      [{ imageVersion: '../1.0.0' }, /not a valid version/],
+      [{ imageVersion: '1.0/0' }, /not a valid version/],
+      [{ imageVersion: '1.0.0\u0000' }, /./],
+      [{ imageVersion: '1'.repeat(10_240) }, /not a valid version/],
+      [{ imageName: 'slash' }, /leads to \/, outside the artifact roots/],
+      [{ imageName: 'etc', artifactRegistryParameters: { path: path.join(ARTS, 'slash') } }, /outside the artifact roots/],
+      [{ artifactRegistryParameters: { path: '/' } }, /outside the artifact roots/],
+      [{ artifactRegistryParameters: { path: `${EXAMPLES}/..` } }, /outside the artifact roots/],
+      [{ artifactRegistryParameters: { path: `${EXAMPLES}/../services` } }, /outside the artifact roots/],
+      [{ artifactRegistryParameters: { path: '../../examples' } }, /must be an absolute path/],
+      [{ artifactRegistryParameters: { url: 'file:///' } }, /outside the artifact roots/],
+      [{ imageName: path.basename(scratch), artifactRegistryParameters: { path: path.join(ARTS, 'tmp-link') } }, /outside the artifact roots/],
+      [{ environmentVariables: manyVars }, /257 entries; at most 256/],
+      [{ environmentVariables: { BIG: 'x'.repeat(70_000) } }, /at most 65536/],
+      [{ environmentVariables: { NODE_OPTIONS: `--require ${scratch}/payload.js` } }, /NODE_OPTIONS.*cannot be set by a manifest/],
+      [{ environmentVariables: { LD_PRELOAD: `${scratch}/payload.so` } }, /LD_PRELOAD.*cannot be set by a manifest/],
+      [{ environmentVariables: { PATH: scratch } }, /PATH.*cannot be set by a manifest/],
+    ];
+    for (const [i, [over, msg]] of cases.entries()) {
+      const res = await deploy({ ...base, appServiceId: `bad-${i}`, ...over } as never);
+      expect({ i, over: JSON.stringify(over).slice(0, 120), status: res.status }).toEqual({ i, over: JSON.stringify(over).slice(0, 120), status: 400 });
+      expect(res.body).toMatchObject({ code: 400, message: expect.stringMatching(msg) });
+      expect(res.body.message.length).toBeLessThan(1000);
+    }
+    const listed = (await client().get('/psb/app-services', { query: { space: 'default' } })).data.map((a) => a.appServiceId);
+    expect(listed.filter((id) => id.startsWith('bad-'))).toEqual([]);
+    for (const i of cases.keys()) expect(existsSync(path.join(dataDir, 'apps', 'default', `bad-${i}`))).toBe(false);
+  });
+
   it('survives a PSB crash: the live child is re-adopted as running, the one that died meanwhile is not', async () => {
-    await deploy(filesManifest('keeper', path.join(scratch, 'keeper')));
-    await deploy(filesManifest('victim', path.join(scratch, 'victim')));
+    await deploy(filesManifest('keeper', appDataDir(path.join(scratch, 'keeper'))));
+    await deploy(filesManifest('victim', appDataDir(path.join(scratch, 'victim'))));
     const keeper = await waitStatus('keeper', ['running', 'error']);
     const victim = await waitStatus('victim', ['running', 'error']);
     expect([keeper.status, victim.status]).toEqual(['running', 'running']);
@@ -230,7 +321,7 @@ describe('psb-process (real PSB, real child processes)', () => {
 });
 
 describe('psb-process stopping children', () => {
-  const arts = path.join(scratch, 'stubborn-artifacts');
+  const arts = STUBBORN_ARTS;
   const stubborn = "const s = require('node:http').createServer((q, r) => r.end('ok')).listen(Number(process.env.PORT)); " +
     "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('up');";
   beforeAll(() => {
@@ -253,6 +344,8 @@ describe('psb-process stopping children', () => {
   it('leaves children running on a graceful PSB stop, unless PSB_PROCESS_STOP_CHILDREN_ON_EXIT=1', async () => {
     for (const stopChildren of [false, true]) {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'psb-process-e2e-stop-'));
+      chmodSync(dir, 0o711);
+      appDataDir(path.join(dir, 'notes'));
       const other = await startService({ service: 'psb-process', dataDir: dir, env: { ...psbEnv, PSB_PROCESS_STOP_CHILDREN_ON_EXIT: stopChildren ? '1' : '0' } });
       let pid = 0;
       try {

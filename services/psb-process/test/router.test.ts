@@ -9,9 +9,9 @@ describe('psb-process router (in process, responses validated against specs/psb.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'psb-process-router-'));
   const quiet = { info: () => undefined, warn: () => undefined };
   const supervisor = new ProcessSupervisor({
-    dataDir, artifactsDir: path.resolve(__dirname, '../../../examples'), spaces: ['default', 'staging'], idMaxLength: 20,
+    dataDir, artifactRoots: [path.resolve(__dirname, '../../../examples')], spaces: ['default', 'staging'], idMaxLength: 20,
     publicHost: '127.0.0.1', startTimeoutMs: 10_000, stopTimeoutMs: 2_000, monitorIntervalMs: 200,
-    inheritEnv: ['PATH'], hostEnv: process.env, log: quiet,
+    inheritEnv: [], hostEnv: process.env, openFilesLimit: 1024, log: quiet,
   });
   supervisor.start();
   const svc = createPsbProcessApp({ supervisor, version: '0.1.0' });
@@ -22,8 +22,8 @@ describe('psb-process router (in process, responses validated against specs/psb.
 
   it('refuses a second PSB on the same data dir', () => {
     const twin = new ProcessSupervisor({
-      dataDir, artifactsDir: '/nonexistent', spaces: ['default'], idMaxLength: 20, publicHost: '127.0.0.1', startTimeoutMs: 1000,
-      stopTimeoutMs: 1000, monitorIntervalMs: 200, inheritEnv: [], hostEnv: {}, log: quiet,
+      dataDir, artifactRoots: ['/nonexistent'], spaces: ['default'], idMaxLength: 20, publicHost: '127.0.0.1', startTimeoutMs: 1000,
+      stopTimeoutMs: 1000, monitorIntervalMs: 200, inheritEnv: [], hostEnv: {}, openFilesLimit: 1024, log: quiet,
     });
     expect(() => twin.start()).toThrow(/in use by another psb-process \(pid \d+\)/);
   });

@@ -1,17 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '@ocopea/errors';
-import { appServiceEnvironment, type ServiceBindings } from '@ocopea/psb-common';
-import { resolveArtifact } from './artifacts';
+import { appServiceEnvironment, BINDINGS_ENV, environmentLimitProblem, type ServiceBindings } from '@ocopea/psb-common';
+import { quote, resolveArtifact } from './artifacts';
 import { answersHttp, freeTcpPort, identify, isSameProcessAlive, signalGroup } from './procs';
 import { JsonRegistry, type AppServiceRecord } from './registry';
+import type { RunAs } from './run-as';
 
 export interface SupervisorOptions {
   /** Holds the registry file and the app services' log folders. */
   dataDir: string;
-  /** Default artifacts directory (one folder per image). */
-  artifactsDir: string;
+  /** The artifact roots (real paths, checked by `artifactRoots`): images resolve only inside them. */
+  artifactRoots: string[];
   spaces: string[];
   idMaxLength: number;
   /** Host put in `entryPointURL` (default 127.0.0.1). The readiness probe always uses 127.0.0.1. */
@@ -21,10 +22,18 @@ export interface SupervisorOptions {
   /** SIGTERM → SIGKILL grace period on delete. */
   stopTimeoutMs: number;
   monitorIntervalMs: number;
-  /** Names of the PSB's own environment variables passed on to app services (PATH, HOME, ...). */
+  /**
+   * Names of the PSB's own environment variables passed on to app services besides `PATH` (and `HOME` when the app
+   * runs as the PSB's user): `PSB_PROCESS_INHERIT_ENV`, empty by default. Nothing else of the PSB's environment
+   * (which holds its tokens) reaches an app.
+   */
   inheritEnv: string[];
-  /** The PSB's environment (only `inheritEnv` names are read from it). */
+  /** The PSB's environment (only `PATH`, `HOME` and `inheritEnv` names are read from it). */
   hostEnv: Record<string, string | undefined>;
+  /** The user and group app processes run as (set when the PSB runs as root); undefined: the PSB's own. */
+  runAs?: RunAs;
+  /** Open-files limit (soft and hard) of each app process; core dumps are always off. */
+  openFilesLimit: number;
   log: { info(o: object, msg: string): void; warn(o: object, msg: string): void };
 }
 
@@ -44,6 +53,18 @@ export interface AppServiceView extends AppServiceRecord { instances: number }
 
 const key = (space: string, id: string) => `${space}\u0000${id}`;
 const STDERR_TAIL_BYTES = 1500;
+const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/**
+ * Variables a manifest may not set: each makes a program load or run code other than the image's (a preload
+ * library, a Node `--require`, a shell start-up file, another search path for the command itself), which would let
+ * a deploy run any file the app's user can read, a restored data volume included.
+ */
+const RESERVED_ENV = new Set([
+  'PATH', 'NODE_OPTIONS', 'NODE_PATH', 'BASH_ENV', 'ENV', 'PYTHONPATH', 'PYTHONSTARTUP', 'PYTHONHOME', 'PERL5OPT', 'PERL5LIB',
+  'RUBYOPT', 'RUBYLIB', 'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'GCONV_PATH',
+]);
+const reservedEnv = (name: string) => RESERVED_ENV.has(name) || name.startsWith('LD_') || name.startsWith('DYLD_');
 
 /**
  * Runs app services as detached child processes (own process group, stdout/stderr appended to log files by file
@@ -119,30 +140,48 @@ export class ProcessSupervisor {
     if (!this.o.spaces.includes(space)) throw new BadRequestError(`unknown space '${space}' (spaces: ${this.o.spaces.join(', ')})`);
     const k = key(space, appServiceId);
     if (this.records.has(k) || this.reserved.has(k)) throw new ConflictError(`app service '${appServiceId}' already exists in space '${space}'`);
-    const artifact = resolveArtifact(this.o.artifactsDir, req);
+    const artifact = resolveArtifact(this.o.artifactRoots, req);
     const { env: appEnv, unresolved } = appServiceEnvironment(req.environmentVariables, req.serviceBindings);
+    const tooBig = environmentLimitProblem(req.environmentVariables, appEnv, appEnv[BINDINGS_ENV]);
+    if (tooBig) throw new BadRequestError(tooBig);
     if (unresolved.length) {
-      throw new BadRequestError(`environment placeholders not matched by any service binding: ${[...new Set(unresolved)].join(', ')}`);
+      throw new BadRequestError(`environment placeholders not matched by any service binding: ${[...new Set(unresolved)].map((u) => quote(u)).join(', ')}`);
     }
     for (const [name, value] of Object.entries(appEnv)) {
       if (!name || name.includes('=') || name.includes('\u0000') || String(value).includes('\u0000')) {
-        throw new BadRequestError(`environment variable ${JSON.stringify(name)} cannot be passed to a process (empty name, '=' or NUL)`);
+        throw new BadRequestError(`environment variable ${quote(name)} cannot be passed to a process (empty name, '=' or NUL)`);
       }
+    }
+    const reserved = Object.keys(req.environmentVariables ?? {}).filter(reservedEnv);
+    if (reserved.length) {
+      throw new BadRequestError(`environment variables ${reserved.map((n) => quote(n)).join(', ')} cannot be set by a manifest: they would make the app load code from outside its image`);
+    }
+    const base: Record<string, string> = { PATH: this.o.hostEnv.PATH || DEFAULT_PATH };
+    const home = this.o.runAs ? this.o.runAs.home : this.o.hostEnv.HOME;
+    if (home) base.HOME = home;
+    for (const n of this.o.inheritEnv) { const v = this.o.hostEnv[n]; if (v !== undefined && !(n in base)) base[n] = v; }
+    const argv = artifact.command.map((a, i) => (i === 0 && a === 'node' ? process.execPath : a));
+    if (!findExecutable(argv[0], base.PATH, artifact.dir)) {
+      throw new BadRequestError(`image '${req.imageName}' cannot be run (${argv.join(' ')}): ${quote(argv[0])} is not an executable file here`);
     }
     this.reserved.add(k);
     try {
       const port = await freeTcpPort(new Set([...this.records.values()].map((r) => r.port)));
       const logDir = path.join(this.o.dataDir, 'apps', encodeURIComponent(space), encodeURIComponent(appServiceId));
       mkdirSync(logDir, { recursive: true });
-      const base: Record<string, string> = {};
-      for (const n of this.o.inheritEnv) { const v = this.o.hostEnv[n]; if (v !== undefined) base[n] = v; }
       const env = { ...base, ...appEnv, PORT: String(port), OCOPEA_APP_SERVICE_ID: appServiceId, OCOPEA_SPACE: space };
-      const argv = artifact.command.map((a, i) => (i === 0 && a === 'node' ? process.execPath : a));
       const out = openSync(path.join(logDir, 'stdout.log'), 'a');
       const err = openSync(path.join(logDir, 'stderr.log'), 'a');
+      // Resource limits through the shell, which then execs the app in its place (same pid, so the process group,
+      // the registry's pid and the kernel start time are the app's). Node cannot set rlimits itself; `sh` is
+      // everywhere (start scripts need it anyway), where prlimit needs util-linux. Both limits are set soft and hard,
+      // so the app cannot raise them again.
+      // (`unset PWD`: some shells export it; the app gets no variable but the ones listed in the README.)
+      const limits = `ulimit -c 0 && ulimit -n ${this.o.openFilesLimit} && unset PWD OLDPWD && exec "$0" "$@"`;
+      const ids = this.o.runAs ? { uid: this.o.runAs.uid, gid: this.o.runAs.gid } : {};
       let child: ChildProcess;
       try {
-        child = spawn(argv[0], argv.slice(1), { cwd: artifact.dir, env, detached: true, stdio: ['ignore', out, err] });
+        child = spawn('/bin/sh', ['-c', limits, ...argv], { cwd: artifact.dir, env, detached: true, stdio: ['ignore', out, err], ...ids });
       } finally { closeSync(out); closeSync(err); }
       if (child.pid === undefined) {
         const e = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
@@ -303,6 +342,15 @@ export class ProcessSupervisor {
   }
 
   private persist(): void { this.registry.save([...this.records.values()]); }
+}
+
+/** True when `cmd` names an executable file: a path (relative to `cwd`), or a name found in `PATH`. */
+function findExecutable(cmd: string, searchPath: string, cwd: string): boolean {
+  const ok = (p: string) => {
+    try { accessSync(p, constants.X_OK); return statSync(p).isFile(); } catch { return false; }
+  };
+  if (cmd.includes('/')) return ok(path.resolve(cwd, cmd));
+  return searchPath.split(path.delimiter).some((d) => d !== '' && ok(path.join(d, cmd)));
 }
 
 function view(r: AppServiceRecord): AppServiceView {
