@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { siteClient, hubClient } from '@ocopea/api';
@@ -46,6 +46,23 @@ export interface TopologyOptions {
 export const URNS = { crb: 'crb-fs', dsbFs: 'dsb-fs', dsbPostgres: 'dsb-postgres', psb: 'psb-process', artifactRegistry: 'local-artifacts' } as const;
 
 const ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * Who runs the apps and who owns their volumes, the same user on both brokers. Only when running as root (as a
+ * non-root user the PSB runs apps as itself and dsb-fs leaves volumes to itself): `PSB_PROCESS_RUN_AS` and
+ * `DSB_FS_VOLUME_OWNER` as set, the one that is unset taking the other's value, both `nobody` when neither is set.
+ */
+export function appUserEnv(env: NodeJS.ProcessEnv = process.env, isRoot = process.getuid?.() === 0): { psb: Record<string, string>; dsbFs: Record<string, string> } {
+  if (!isRoot) return { psb: {}, dsbFs: {} };
+  const user = env.PSB_PROCESS_RUN_AS || env.DSB_FS_VOLUME_OWNER || 'nobody';
+  return { psb: { PSB_PROCESS_RUN_AS: env.PSB_PROCESS_RUN_AS || user }, dsbFs: { DSB_FS_VOLUME_OWNER: env.DSB_FS_VOLUME_OWNER || user } };
+}
+
+/** Adds the search bit for others to `dir` (never removes a bit), so the app user can pass through to its volumes. */
+function passable(dir: string): void {
+  const mode = statSync(dir).mode & 0o7777;
+  if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+}
 const PORTS = { hub: 8090, site: 8080, crb: 8082, dsbPostgres: 8083, dsbFs: 8084, psb: 8085 } as const;
 
 /**
@@ -59,10 +76,14 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
   const adminUrl = o.postgresAdminUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const postgres = o.postgres === 'auto' || o.postgres === undefined ? await reachable(adminUrl) : o.postgres;
   const services: StartedService[] = [];
+  const appUser = appUserEnv();
   const port = async (p: number) => (o.ports === 'free' ? freePort() : p);
   const start = async (service: string, site: string, p: number, env: Record<string, string> = {}) => {
     const dataDir = path.join(dataRoot, site, service);
     mkdirSync(dataDir, { recursive: true });
+    // Apps of a root PSB run as another user, who must reach the dsb-fs volumes below (the data dirs themselves stay
+    // closed; dsb-fs opens its own to the volume owner's group only).
+    if (process.getuid?.() === 0) for (const d of [dataRoot, path.join(dataRoot, site)]) passable(d);
     // As each package's start script runs it (crb-fs compiled, the DSBs without the ESM loader): what users measure.
     const s = await startService({ service, dataDir, port: await port(p), env, asStartScript: true });
     services.push(s);
@@ -80,10 +101,10 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
       const off = i * 100;
       log(`${name}:`);
       const crb = await start('crb-fs', name, PORTS.crb + off);
-      const dsbFs = await start('dsb-fs', name, PORTS.dsbFs + off);
+      const dsbFs = await start('dsb-fs', name, PORTS.dsbFs + off, appUser.dsbFs);
       const dsbPg = postgres ? await start('dsb-postgres', name, PORTS.dsbPostgres + off, { DSB_POSTGRES_ADMIN_URL: adminUrl, DSB_POSTGRES_DB_PREFIX: `ocopea_${name.replace(/\W/g, '_')}_` }) : undefined;
       // Ctrl-C must stop the apps too: psb-process leaves children running on exit unless told otherwise.
-      const psb = await start('psb-process', name, PORTS.psb + off, { PSB_PROCESS_STOP_CHILDREN_ON_EXIT: '1' });
+      const psb = await start('psb-process', name, PORTS.psb + off, { PSB_PROCESS_STOP_CHILDREN_ON_EXIT: '1', ...appUser.psb });
       const site = await start('site', name, PORTS.site + off, { OCOPEA_SITE_NAME: name, OCOPEA_SITE_LOCATION: JSON.stringify({ name, latitude: 0, longitude: i, properties: {} }) });
       const sc = siteClient(site.url);
       await sc.post('/site/commands/register-crb', { body: { crbUrn: URNS.crb, crbUrl: crb.url } });
