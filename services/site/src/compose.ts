@@ -7,6 +7,7 @@ import { LogBus } from './domain/log-bus';
 import { SiteService, type SiteConfig } from './domain/site-service';
 import { DEFAULT_WORK_SETTINGS, type WorkContext, type WorkSettings } from './engine/context';
 import { copyKind, protectKind } from './engine/copy';
+import { DataServiceWatch } from './engine/data-watch';
 import { deployKind } from './engine/deploy';
 import { ProtectionScheduler } from './engine/scheduler';
 import { stopKind } from './engine/stop';
@@ -24,6 +25,11 @@ export interface ComposeOptions {
   tracker?: WaitTracker;
   settings?: Partial<WorkSettings>;
   schedulerTickMs?: number;
+  /**
+   * How often running applications' data services are checked with their DSBs (gone or ERROR → application `error`):
+   * once at start, then every this many ms (default 30 000; 0 = only at start).
+   */
+  dataServiceCheckMs?: number;
   /** Start the engine and scheduler (default true). */
   start?: boolean;
 }
@@ -31,7 +37,7 @@ export interface ComposeOptions {
 /** Everything the Site is made of. */
 export interface SiteParts {
   db: SqlDb; store: SiteStore; engine: OperationEngine; service: SiteService; bus: LogBus; brokers: Brokers; tracker: WaitTracker;
-  scheduler: ProtectionScheduler; work: WorkContext;
+  scheduler: ProtectionScheduler; work: WorkContext; dataWatch: DataServiceWatch;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,17 +53,20 @@ export async function composeSite(o: ComposeOptions): Promise<SiteParts> {
   engine.register(deployKind(work)).register(copyKind(work)).register(protectKind(work)).register(stopKind(work, () => engine));
   const service = new SiteService(store, brokers, engine, work, o.config);
   const scheduler = new ProtectionScheduler(store, engine, o.schedulerTickMs ?? 1000);
+  const dataWatch = new DataServiceWatch(work, o.dataServiceCheckMs ?? 30_000);
   let started = false;
   const parts: SiteParts = {
-    db, store, engine, service, bus, brokers, tracker, scheduler, work,
+    db, store, engine, service, bus, brokers, tracker, scheduler, work, dataWatch,
     start: async () => {
       if (started) return;
       started = true;
       await engine.start();
       await service.reconcile();
       scheduler.start();
+      dataWatch.start();
     },
     close: async () => {
+      await dataWatch.stop();
       await scheduler.stop();
       if (started) await engine.stop();
       await db.close();

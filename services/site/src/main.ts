@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const parts = await composeSite({
     config, databaseUrl, dataDir: databaseUrl ? undefined : serviceDataDir('site'), schema: process.env.OCOPEA_SITE_DB_SCHEMA || 'site',
     schedulerTickMs: envNumber('OCOPEA_SITE_SCHEDULER_TICK_MS', { min: 1 }),
+    dataServiceCheckMs: envNumber('OCOPEA_SITE_DATA_SERVICE_CHECK_MS'),
     settings: Object.fromEntries(Object.entries({
       pollInitialMs: envNumber('OCOPEA_SITE_POLL_INITIAL_MS', { min: 1 }), pollMaxMs: envNumber('OCOPEA_SITE_POLL_MAX_MS', { min: 1 }),
       dataServiceTimeoutMs: envNumber('OCOPEA_SITE_DATA_SERVICE_TIMEOUT_MS', { min: 1 }), appServiceTimeoutMs: envNumber('OCOPEA_SITE_APP_SERVICE_TIMEOUT_MS', { min: 1 }),

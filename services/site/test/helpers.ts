@@ -11,7 +11,8 @@ export async function fakeSite(): Promise<{ parts: SiteParts; brokers: FakeBroke
   brokers.addDsb('http://dsb-fs', 'fs').plans = [{ id: 'volume', name: 'Volume', description: null, price: null, protocols: [], copyProtocols: [], dsbSettings: {} }];
   brokers.addPsb('http://psb');
   brokers.addCrb('http://crb');
-  const parts = await composeSite({ config: CONFIG, brokers, settings: { pollInitialMs: 1, pollMaxMs: 5, copyResumeGraceMs: 50 }, schedulerTickMs: 60_000 });
+  // dataServiceCheckMs 0: one check at start only (tests run passes themselves: fakes are reset between tests).
+  const parts = await composeSite({ config: CONFIG, brokers, settings: { pollInitialMs: 1, pollMaxMs: 5, copyResumeGraceMs: 50 }, schedulerTickMs: 60_000, dataServiceCheckMs: 0 });
   await parts.service.registerDsb('pg-dsb', 'http://dsb-pg');
   await parts.service.registerDsb('fs-dsb', 'http://dsb-fs');
   await parts.service.registerPsb('process-psb', 'http://psb');

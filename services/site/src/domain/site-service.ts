@@ -373,7 +373,10 @@ export class SiteService {
 
   /**
    * After a restart: an application left `deploying`/`stopping` with no open operation (the Site died between
-   * recording it and submitting its work) gets its operation now; a copy left `creating` without one fails.
+   * recording it and submitting its work) gets its operation now; a copy left `creating` without one fails. The
+   * other half of reconciling, asking the DSBs whether running applications' data is still there
+   * (`checkDataServices`), runs in the background from start-up on (`DataServiceWatch`): a slow DSB must not hold
+   * the Site's start.
    */
   async reconcile(): Promise<void> {
     const open = (await this.engine.list({ limit: 100_000 })).filter((o) => !FINAL_PHASES.has(o.phase));
