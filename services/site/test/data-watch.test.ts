@@ -6,6 +6,9 @@ import { dataServiceId } from '../src/domain/ids';
 import type { FakeBrokers } from './fakes';
 import { fakeSite, twoServiceApp, waitOp } from './helpers';
 
+// Opening the embedded database takes seconds, more on a loaded machine.
+jest.setTimeout(60_000);
+
 describe('Site reconcile: data that vanished underneath a running application', () => {
   let parts: SiteParts;
   let brokers: FakeBrokers;
