@@ -4,6 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestContext {
   /** Correlation id: taken from the caller's `x-request-id`, or made up; sent on every outgoing call. */
   requestId: string;
+  /** Who made the request (`name (role)`), set by the service kit once the caller is authenticated. */
+  principal?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

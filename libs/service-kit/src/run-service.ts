@@ -48,13 +48,19 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
  * (1 if the drain timed out and connections had to be cut).
  */
 export async function runService<P>(svc: ServiceApp<P>, opts: RunOptions): Promise<RunningService> {
-  const server = svc.app.listen(opts.port, opts.host ?? '0.0.0.0');
+  // Safe by default: loopback only, unless OCOPEA_HOST (or the caller) says where else to listen.
+  const host = opts.host ?? (process.env.OCOPEA_HOST || '127.0.0.1');
+  if (!svc.auth.enabled && !isLoopback(host)) {
+    throw new Error(`OCOPEA_AUTH=off is refused when listening on ${host}: it is for development on loopback only (set OCOPEA_HOST=127.0.0.1, or configure credentials)`);
+  }
+  const server = svc.app.listen(opts.port, host);
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0; // copies stream for as long as they need
   server.on('clientError', answerClientError);
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}${svc.basePath === '/' ? '' : svc.basePath}`;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shown}:${port}${svc.basePath === '/' ? '' : svc.basePath}`;
   svc.log.info({ port, url, docs: `http://127.0.0.1:${port}/docs` }, `${svc.spec.info.title} listening`);
 
   let closing: Promise<void> | undefined;
@@ -68,6 +74,7 @@ export async function runService<P>(svc: ServiceApp<P>, opts: RunOptions): Promi
     await drained;
     clearTimeout(timer);
     await opts.onClose?.();
+    svc.auth.o.close?.();
     svc.log.info({ timedOut }, 'stopped');
   })();
 
@@ -80,4 +87,9 @@ export async function runService<P>(svc: ServiceApp<P>, opts: RunOptions): Promi
     process.once('SIGINT', () => onSignal('SIGINT'));
   }
   return { server, port, url, close };
+}
+
+/** Whether `host` is a loopback address or name (what `OCOPEA_AUTH=off` is allowed on). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

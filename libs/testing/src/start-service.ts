@@ -1,10 +1,22 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * The admin token every service a test starts is given (`OCOPEA_ADMIN_TOKEN`), new for each test process: services
+ * run by tests are authenticated exactly as in production. Tests send it with `authHeaders()` or `svc.headers`.
+ */
+export const TEST_ADMIN_TOKEN = process.env.OCOPEA_TEST_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+
+/** `{authorization: 'Bearer <TEST_ADMIN_TOKEN>'}` plus `extra`. */
+export function authHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...extra };
+}
 
 /** A service running as a real child process. */
 export interface StartedService {
@@ -24,6 +36,10 @@ export interface StartedService {
   kill(): Promise<void>;
   /** Everything it wrote to stdout/stderr so far. */
   logs(): string;
+  /** The admin token it accepts (unless the test configured its own credentials through `env`). */
+  token: string;
+  /** `{authorization: 'Bearer <token>'}`: for fetch, or as `headers` of an `@ocopea/api` client. */
+  headers: Record<string, string>;
 }
 
 /** How to start one service. */
@@ -97,7 +113,8 @@ export async function startService(o: StartOptions): Promise<StartedService> {
   if ('prepare' in how && how.prepare) execSync(how.prepare, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   const child = spawn(process.execPath, how.args, {
     cwd,
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info', ...how.env, ...o.env, PORT: String(port), OCOPEA_DATA_DIR: dataDir },
+    // In-process tests run with OCOPEA_AUTH=off (jest setup); the services they start never do unless asked to.
+    env: { ...process.env, OCOPEA_AUTH: '', NODE_OPTIONS: '', LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info', OCOPEA_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...how.env, ...o.env, PORT: String(port), OCOPEA_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(out, { end: false });
@@ -109,6 +126,8 @@ export async function startService(o: StartOptions): Promise<StartedService> {
     stop: async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); return exited; },
     kill: async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); await exited; },
     logs: () => { try { return readFileSync(logFile, 'utf8'); } catch { return ''; } },
+    token: o.env?.OCOPEA_ADMIN_TOKEN ?? TEST_ADMIN_TOKEN,
+    headers: { authorization: `Bearer ${o.env?.OCOPEA_ADMIN_TOKEN ?? TEST_ADMIN_TOKEN}` },
   };
   const deadline = Date.now() + (o.startTimeoutMs ?? 30_000);
   for (;;) {
