@@ -22,3 +22,11 @@ export function currentRequestContext(): RequestContext | undefined {
 
 /** Header name used to propagate the correlation id. */
 export const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * Who the code now running acts for, as operation records keep it: the authenticated caller of the request that
+ * started it (`name (role)`), else `system` (scheduled work, reconciliation after a restart).
+ */
+export function currentPrincipal(): string {
+  return currentRequestContext()?.principal ?? 'system';
+}

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { announcedDigests, COPY_DIGEST_HEADERS, streamDigest, type CopyDigestAlgorithm } from '@ocopea/api';
-import { BadGatewayError, ConflictError, OcopeaError } from '@ocopea/errors';
+import { BadGatewayError, ConflictError, OcopeaError, redactCapabilities } from '@ocopea/errors';
 import type { CrbLocation } from './copy-protocol';
 import { IN_FLIGHT } from './process-stream';
 
@@ -139,7 +139,7 @@ function errorMessage(text: string): string {
  */
 export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
   const target = new URL(`${o.crb.url}/repositories/${encodeURIComponent(o.crb.repoId)}/copies/${encodeURIComponent(o.copyId)}/data`);
-  const where = `POST ${target.href}`;
+  const where = `POST ${redactCapabilities(target.href)}`; // the URL may carry a scoped credential
   const algorithm = o.digest ?? 'crc32';
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked', accept: 'application/json, */*', trailer: EXPECTED_HEADER[algorithm],
@@ -271,7 +271,7 @@ export function downloadCopy(o: {
 }): Promise<Download> {
   const onBytes = o.onBytes ?? (() => undefined);
   const target = new URL(`${o.url.replace(/\/+$/, '')}/copies/${encodeURIComponent(o.copyId)}/data`);
-  const where = `GET ${target.href}`;
+  const where = `GET ${redactCapabilities(target.href)}`;
   const idleMs = o.idleTimeoutMs ?? CRB_IDLE_TIMEOUT_MS;
   return new Promise<Download>((resolve, reject) => {
     const req = agentFor(target).request(target, { method: 'GET', headers: { accept: 'application/octet-stream, application/json' }, signal: o.signal });

@@ -76,6 +76,10 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
+  // Routes match the spec's paths exactly, as authorization (SpecOperations) and the validator do: with express's
+  // default case-insensitive matching, `POST /PETS-API/PETS` reached createPet as an unclassified route (viewer
+  // enough) and skipped validation.
+  app.set('case sensitive routing', true);
 
   const typed = new TypedRouter<Paths>(log);
   const operations = new SpecOperations(spec);

@@ -65,7 +65,7 @@ describe('psb-k8s against the fake Kubernetes API server', () => {
     const svc = createPsbK8sApp(deps);
     expect(svc.unhandledOperations()).toEqual([]);
     running = await runService(svc, { port: 0, host: '127.0.0.1', handleSignals: false });
-    closeLogs = attachLogsWebSocket(running.server, deps, svc.log);
+    closeLogs = attachLogsWebSocket(running.server, deps, svc.log, (req) => svc.authorizeUpgrade(req));
     base = running.url;
   });
 

@@ -22,7 +22,7 @@ describe('demo story across two sites (real processes, real HTTP)', () => {
   it('deploys on site-a, saves an image, deploys it on site-b and reads the same data there, stops both', async () => {
     const [a, b] = topo.sites;
     const steps = await runDemo({
-      hubUrl: topo.hubUrl,
+      hubUrl: topo.hubUrl, hubToken: topo.hubToken, siteToken: a.siteToken,
       from: { siteId: a.hubSiteId!, siteUrl: a.siteUrl, name: a.name },
       to: { siteId: b.hubSiteId!, siteUrl: b.siteUrl, name: b.name },
       timeoutMs: 60_000,

@@ -51,9 +51,20 @@ export function authorize(principal: Principal, op: SpecOperation | undefined, p
   }
 }
 
+/**
+ * The Authorization header as sent: every value when it came more than once. Node keeps only the first in
+ * `req.headers` (it discards duplicates of `authorization`), so a second, different credential went unseen.
+ */
+export function authorizationHeader(req: IncomingMessage): string | string[] | undefined {
+  const values: string[] = [];
+  const raw = req.rawHeaders ?? [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i].toLowerCase() === 'authorization') values.push(raw[i + 1]);
+  return values.length > 1 ? values : req.headers.authorization;
+}
+
 /** Authenticates and authorizes a request (or a websocket upgrade) against the role its spec operation declares. */
 export async function checkRequest(auth: Authenticator, ops: SpecOperations, basePath: string, req: IncomingMessage & AuthedRequest, fallback?: Role): Promise<Principal> {
-  const principal = await auth.authenticate(req.headers.authorization, req.capability);
+  const principal = await auth.authenticate(authorizationHeader(req), req.capability);
   const rel = relativePath(basePath, req.url ?? '/');
   const m = rel === undefined ? undefined : ops.match(req.method ?? 'GET', rel);
   req.principal = principal;

@@ -50,11 +50,10 @@ export class Authenticator {
     this.wellFormed(token, false);
     const known = this.o.book.lookup(token);
     if (known) return known;
-    if (OidcVerifier.looksLikeJwt(token)) {
-      const granted = this.o.grants ? await this.o.grants(token) : undefined;
-      if (granted) return granted;
-      if (this.o.oidc) return this.o.oidc.verify(token);
-    }
+    // Scoped grants are the service's own business: whatever their shape (a JWT, an HMAC token, an opaque id).
+    const granted = this.o.grants ? await this.o.grants(token) : undefined;
+    if (granted) return granted;
+    if (this.o.oidc && OidcVerifier.looksLikeJwt(token)) return this.o.oidc.verify(token);
     throw new UnauthorizedError('unknown bearer token', { credentialSent: true });
   }
 

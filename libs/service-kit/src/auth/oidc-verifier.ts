@@ -49,7 +49,9 @@ export class OidcVerifier {
   async verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await this.keys(), {
+      // The keys are asked for only once jose has checked the token's form and algorithm: a token that is refused
+      // on sight (alg none, HS256, not a JWT) gets its 401 even while the issuer cannot be reached.
+      ({ payload } = await jwtVerify(token, (header, jws) => this.keys().then((keys) => keys(header, jws)), {
         issuer: this.o.issuer, audience: this.o.audience, algorithms: ALGORITHMS, clockTolerance: 30,
       }));
     } catch (err) {
