@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { siteClient, type SiteClient, type site } from '@ocopea/api';
 import { requireTestPostgres } from '@ocopea/sql-store';
-import { startService, type StartedService } from '@ocopea/testing';
+import { authHeaders, startService, type StartedService } from '@ocopea/testing';
 import WebSocket from 'ws';
 
 jest.setTimeout(180_000);
@@ -26,11 +26,11 @@ describe('Site end to end with real brokers (crb-fs, dsb-postgres, psb-process, 
       startService({ service: 'site' }),
     ]);
     services.push(crb, dsb, psb, siteSvc);
-    client = siteClient(siteSvc.url);
-    const reg = await client.post('/site/commands/register-dsb', { body: { dsbUrn: 'postgres-dsb', dsbUrl: dsb.url } });
+    client = siteClient(siteSvc.url, { headers: siteSvc.headers });
+    const reg = await client.post('/site/commands/register-dsb', { body: { dsbUrn: 'postgres-dsb', dsbUrl: dsb.url, token: dsb.token } });
     expect(reg.data.type).toBeTruthy();
-    await client.post('/site/commands/register-psb', { body: { psbUrn: 'process-psb', psbUrl: psb.url } });
-    await client.post('/site/commands/register-crb', { body: { crbUrn: 'fs-crb', crbUrl: crb.url } });
+    await client.post('/site/commands/register-psb', { body: { psbUrn: 'process-psb', psbUrl: psb.url, token: psb.token } });
+    await client.post('/site/commands/register-crb', { body: { crbUrn: 'fs-crb', crbUrl: crb.url, token: crb.token } });
     await client.post('/site/commands/add-custom-artifact-registry', { body: { name: 'local', url: 'http://127.0.0.1/artifacts' } });
   });
 
@@ -74,7 +74,7 @@ describe('Site end to end with real brokers (crb-fs, dsb-postgres, psb-process, 
     const logs = (await client.get('/site/app-instance/{appInstanceId}/logs', { path: { appInstanceId: id } })).data[0];
     expect(logs.tags).toEqual(['notes-svc', 'notes-db']);
     const frames: { message: string; messageType: string; tags: string[]; timestamp: number }[] = [];
-    const ws = new WebSocket(logs.address);
+    const ws = new WebSocket(logs.address, { headers: authHeaders() });
     ws.on('message', (d) => frames.push(JSON.parse(String(d))));
     await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
 

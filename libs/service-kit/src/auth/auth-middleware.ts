@@ -64,13 +64,17 @@ export function authorizationHeader(req: IncomingMessage): string | string[] | u
 
 /** Authenticates and authorizes a request (or a websocket upgrade) against the role its spec operation declares. */
 export async function checkRequest(auth: Authenticator, ops: SpecOperations, basePath: string, req: IncomingMessage & AuthedRequest, fallback?: Role): Promise<Principal> {
-  const principal = await auth.authenticate(authorizationHeader(req), req.capability);
+  // The operation first, so that even a refused call is audited under its operation id.
   const rel = relativePath(basePath, req.url ?? '/');
   const m = rel === undefined ? undefined : ops.match(req.method ?? 'GET', rel);
-  req.principal = principal;
   req.operation = m?.op;
   req.operationParams = m?.params;
-  authorize(principal, m?.op, m?.params ?? {}, fallback);
+  const principal = await auth.authenticate(authorizationHeader(req), req.capability);
+  req.principal = principal;
+  // A request no spec operation matches ends in a 404 anyway; a mutating one needs admin all the same, so that a
+  // router that matched what the spec matcher did not (the case-insensitive routing this kit once had) cannot be
+  // reached with a lesser role.
+  authorize(principal, m?.op, m?.params ?? {}, fallback ?? (MUTATING.has((req.method ?? 'GET').toUpperCase()) ? 'admin' : 'viewer'));
   return principal;
 }
 
