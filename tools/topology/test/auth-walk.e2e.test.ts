@@ -1,4 +1,5 @@
-// Every operation of every spec, against every service we ship running as a real process: anonymous → 401,
+// Every operation of every spec, against every service we ship running as a real process: anonymous and a set of
+// bad credentials (malformed, alg none, forged grants, near-miss tokens) → 401,
 // a viewer on anything above viewer → 403, the role the spec declares (x-ocopea-role) → neither 401 nor 403.
 // Generated from specs/*.yaml, so an operation added without a role (the kit refuses to start) or a route that
 // forgets its check cannot pass unnoticed.
@@ -47,10 +48,11 @@ function operations(specName: string): Op[] {
 }
 
 /** A request for `op` with made-up ids: what it reaches is not the point, only whether the caller got past the door. */
-async function send(svc: StartedService, basePath: string, op: Op, bearer?: string): Promise<{ status: number; body: unknown }> {
+async function send(svc: StartedService, basePath: string, op: Op, bearer?: string, rawAuthorization?: string): Promise<{ status: number; body: unknown }> {
   const url = svc.origin + (basePath === '/' ? '' : basePath) + op.path.replace(/\{[^}]+\}/g, (k) => `auth-walk-${k.slice(1, -1).toLowerCase()}`);
   const headers: Record<string, string> = {};
   if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (rawAuthorization !== undefined) headers.authorization = rawAuthorization;
   let body: string | undefined;
   if (op.body) {
     headers['content-type'] = op.octets ? 'application/octet-stream' : 'application/json';
@@ -62,6 +64,15 @@ async function send(svc: StartedService, basePath: string, op: Op, bearer?: stri
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }
   return { status: res.status, body: parsed };
 }
+
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+/** Credentials no service may accept: each must be a 401 {code, message}, never a 5xx. */
+const BAD_CREDENTIALS = [
+  'Bearer garbage', 'Basic YWRtaW46YWRtaW4=', 'Bearer', 'Bearer  ', `Bearer ${'a'.repeat(9000)}`, 'Bearer ä-not-ascii',
+  `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', ocopea_role: 'admin', exp: 9999999999 })}.`,
+  `Bearer ${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ acc: 'read', cid: 'auth-walk-copyid', aud: 'ocopea-crb-grant', exp: 1 })}.c2ln`,
+  `Bearer ${TOKENS.admin}x`, `Bearer ${TOKENS.admin.slice(1)}`,
+];
 
 describe('every operation of every spec refuses the wrong caller (real processes)', () => {
   const running: { svc: StartedService; spec: string; basePath: string }[] = [];
@@ -78,12 +89,14 @@ describe('every operation of every spec refuses the wrong caller (real processes
     ] }), { mode: 0o600 });
     fake = await new FakeKubernetesApiServer(['default']).start();
     const kubeconfig = fake.writeKubeconfig(dir);
-    for (const t of TARGETS) {
+    const started = await Promise.allSettled(TARGETS.map(async (t) => {
       const env: Record<string, string> = { OCOPEA_ADMIN_TOKEN: TOKENS.admin, OCOPEA_TOKENS_FILE: tokensFile, ...t.env?.(dir) };
       if (t.service === 'psb-k8s') Object.assign(env, { KUBECONFIG: kubeconfig, KUBERNETES_SERVICE_HOST: '' });
-      const svc = await startService({ service: t.service, env });
+      const svc = await startService({ service: t.service, env, startTimeoutMs: 90_000 });
       running.push({ svc, spec: t.spec, basePath: new URL(svc.url).pathname.replace(/\/$/, '') || '/' });
-    }
+    }));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   });
 
   afterAll(async () => {
@@ -103,6 +116,10 @@ describe('every operation of every spec refuses the wrong caller (real processes
         const viewer = await send(svc, basePath, op, TOKENS.viewer);
         if (op.role !== 'viewer' && viewer.status !== 403) failures.push(`${where}: viewer got ${viewer.status}, expected 403`);
         if (op.role === 'viewer' && (viewer.status === 401 || viewer.status === 403)) failures.push(`${where}: viewer refused with ${viewer.status}`);
+        for (const bad of BAD_CREDENTIALS) {
+          const r = await send(svc, basePath, op, undefined, bad);
+          if (r.status !== 401 || typeof (r.body as { message?: unknown })?.message !== 'string') failures.push(`${where}: '${bad.slice(0, 40)}' got ${r.status}`);
+        }
         const right = await send(svc, basePath, op, TOKENS[op.role]);
         if (right.status === 401 || right.status === 403) failures.push(`${where}: ${op.role} refused with ${right.status}: ${JSON.stringify(right.body)}`);
         if (right.status >= 500 && right.status !== 502 && right.status !== 503) failures.push(`${where}: ${op.role} got ${right.status}: ${JSON.stringify(right.body)}`);
