@@ -11,7 +11,7 @@ import { loadSpec } from '@ocopea/service-kit';
 import { requireTestPostgres } from '@ocopea/sql-store';
 import { startService, type StartedService } from '@ocopea/testing';
 // The fake stands for the Kubernetes API server only (there is no cluster here); psb-k8s itself runs for real.
-import { FakeKubernetesApiServer } from '../../../services/psb-k8s/test/fake-kubernetes-api-server';
+import { FakeKubernetesApiServer } from '@ocopea/testing';
 
 jest.setTimeout(240_000);
 
