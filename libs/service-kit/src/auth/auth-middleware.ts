@@ -115,3 +115,17 @@ function targetIds(req: Request & AuthedRequest): Record<string, string> {
   }
   return out;
 }
+
+/** The authenticated caller of a request (undefined before the kit's auth middleware ran). */
+export function principalOf(req: IncomingMessage): Principal | undefined {
+  return (req as IncomingMessage & AuthedRequest).principal;
+}
+
+/**
+ * Whether the caller of `req` may see secrets in answers (binding passwords, URIs with passwords): `admin` only
+ * (and scoped grants never). Readers with less get them redacted, the field names kept.
+ */
+export function maySeeSecrets(req: IncomingMessage): boolean {
+  const p = principalOf(req);
+  return !!p && !p.allows && p.role === 'admin';
+}
