@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './logger';
 import { loadSpec, type OpenApiDocument } from './load-spec';
 import { TypedRouter } from './typed-router';
 import { authFromEnv, authMiddleware, capabilityPrefix, checkRequest, SpecOperations, type Authenticator, type AuthedRequest, type GrantVerifier, type Principal, type Role } from './auth';
-import { serviceDataDir } from './service-config';
+import { privateByDefault, serviceDataDir } from './service-config';
 
 /** How to build one service. */
 export interface ServiceOptions<Paths> {
@@ -68,6 +68,7 @@ const KIT_PATHS = /^\/(healthz|openapi\.json|docs)(\/|$)/;
  * (both at the root and under the base path).
  */
 export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp<Paths> {
+  privateByDefault();
   const spec = typeof opts.spec === 'string' ? loadSpec(opts.spec) : opts.spec;
   const basePath = normalizeBase(opts.basePath ?? spec.servers?.[0]?.url ?? '/');
   const log = opts.logger ?? createLogger(opts.name);

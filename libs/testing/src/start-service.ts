@@ -107,7 +107,7 @@ export async function startService(o: StartOptions): Promise<StartedService> {
   const entry = path.join(ROOT, o.dir ?? 'services', o.service, 'src/main.ts');
   if (!existsSync(entry)) throw new Error(`no entry point ${entry}`);
   const logFile = `${dataDir}.log`;
-  const out = createWriteStream(logFile, { flags: 'a' });
+  const out = createWriteStream(logFile, { flags: 'a', mode: 0o600 }); // a service's log is as private as its state
   const cwd = path.join(ROOT, o.dir ?? 'services', o.service);
   const how = o.asStartScript ? startScriptCommand(cwd) : { args: ['--import', 'tsx', entry], env: {} };
   if ('prepare' in how && how.prepare) execSync(how.prepare, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
