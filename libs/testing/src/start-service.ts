@@ -1,5 +1,6 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import https from 'node:https';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -60,6 +61,11 @@ export interface StartOptions {
    * (`node --import tsx`): benchmarks use this so that what they measure is what `pnpm start` runs.
    */
   asStartScript?: boolean;
+  /**
+   * Serve over TLS: the service gets OCOPEA_TLS_CERT_FILE/KEY_FILE and trusts `ca` (OCOPEA_TLS_CA_FILE); the
+   * health probe trusts `ca` too, and `origin`/`url` are https.
+   */
+  tls?: { certFile: string; keyFile: string; caFile: string };
 }
 
 /**
@@ -114,13 +120,17 @@ export async function startService(o: StartOptions): Promise<StartedService> {
   const child = spawn(process.execPath, how.args, {
     cwd,
     // In-process tests run with OCOPEA_AUTH=off (jest setup); the services they start never do unless asked to.
-    env: { ...process.env, OCOPEA_AUTH: '', NODE_OPTIONS: '', LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info', OCOPEA_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...how.env, ...o.env, PORT: String(port), OCOPEA_DATA_DIR: dataDir },
+    env: {
+      ...process.env, OCOPEA_AUTH: '', NODE_OPTIONS: '', LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'info', OCOPEA_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...how.env,
+      ...(o.tls ? { OCOPEA_TLS_CERT_FILE: o.tls.certFile, OCOPEA_TLS_KEY_FILE: o.tls.keyFile, OCOPEA_TLS_CA_FILE: o.tls.caFile } : {}),
+      ...o.env, PORT: String(port), OCOPEA_DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(out, { end: false });
   child.stderr!.pipe(out, { end: false });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const svc: StartedService = {
     name: o.service, port, origin, command: `node ${how.args.join(' ')}`, url: origin + (o.basePath ?? BASE_PATHS[o.service] ?? ''), dataDir, child,
     stop: async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); return exited; },
@@ -133,10 +143,18 @@ export async function startService(o: StartOptions): Promise<StartedService> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${o.service} exited with ${child.exitCode} before becoming healthy:\n${svc.logs().slice(-4000)}`);
     try {
-      const res = await fetch(`${origin}/healthz`);
-      if (res.ok) return svc;
+      if (await healthy(`${origin}/healthz`, o.tls && readFileSync(o.tls.caFile, 'utf8'))) return svc;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) { await svc.kill(); throw new Error(`${o.service} not healthy after ${o.startTimeoutMs ?? 30_000} ms:\n${svc.logs().slice(-4000)}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Whether `url` answers 2xx; over https, trusting `ca` (global fetch cannot be given a CA on Node 20). */
+function healthy(url: string, ca?: string): Promise<boolean> {
+  if (!ca) return fetch(url).then((r) => r.ok);
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca }, (res) => { res.resume(); resolve((res.statusCode ?? 0) < 300); });
+    req.on('error', reject);
+  });
 }

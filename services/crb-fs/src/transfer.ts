@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { crbClient, type crb } from '@ocopea/api';
+import { crbClient, peerTlsOptions, type crb } from '@ocopea/api';
 import { BadGatewayError, BadRequestError, ConflictError, OcopeaError, redactCapabilities, UpstreamError } from '@ocopea/errors';
 import { assertSafeId } from './domain/ids';
 import type { FsCopyRepository } from './domain/fs-copy-repository';
@@ -82,6 +82,7 @@ function streamTo(url: URL, file: string, size: number, sha256: string): Promise
         'x-ocopea-expected-sha256': sha256,
         accept: 'application/json, */*',
       },
+      ...peerTlsOptions(),
     });
     let answered = false;
     out.setTimeout(IDLE_TIMEOUT_MS, () => out.destroy(new Error(`no progress for ${IDLE_TIMEOUT_MS / 1000} s`)));

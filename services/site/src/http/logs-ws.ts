@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { refuseUpgrade } from '@ocopea/service-kit';
+import { peerTlsOptions } from '@ocopea/api';
 import type { Brokers } from '../brokers/ports';
 import type { LogBus } from '../domain/log-bus';
 import type { SiteMessageSource } from './logs-source';
@@ -42,7 +43,7 @@ function relay(ws: WebSocket, appId: string, services: { name: string; psbUrl: s
       if (ws.readyState !== WebSocket.OPEN || !address) return;
       // The PSB's log socket needs the PSB's credential, as every other call to it.
       const token = deps.brokers.tokenOf?.(s.psbUrl);
-      const up = new WebSocket(address, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+      const up = new WebSocket(address, { ...peerTlsOptions(), ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
       upstreams.push(up);
       up.on('message', (data) => {
         let m: { message?: unknown; timestamp?: unknown; messageType?: unknown } = {};
