@@ -12,7 +12,10 @@ WORKDIR /app
 COPY . .
 RUN pnpm install --frozen-lockfile --prod
 
+# Services listen on loopback only unless told otherwise; in a container that means every interface. Credentials:
+# OCOPEA_ADMIN_TOKEN (or _FILE, OCOPEA_TOKENS_FILE, OCOPEA_OIDC_ISSUER), else one is generated into /data/admin-token.
 ENV NODE_ENV=production \
+    OCOPEA_HOST=0.0.0.0 \
     OCOPEA_DATA_DIR=/data \
     OCOPEA_SERVICE=site
 VOLUME ["/data"]

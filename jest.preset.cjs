@@ -3,6 +3,7 @@
 const esmOnly = ['@kubernetes', 'openapi-fetch', 'node-fetch', 'jose', 'oauth4webapi', 'openid-client'].join('|');
 module.exports = {
   testEnvironment: 'node',
+  setupFiles: [require('node:path').join(__dirname, 'jest.setup.cjs')],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`node_modules/(?!(\\.pnpm/)?(${esmOnly}))`],
   testMatch: ['<rootDir>/**/*.test.ts'],

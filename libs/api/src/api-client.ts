@@ -2,6 +2,7 @@ import axios, { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { Readable } from 'node:stream';
 import { UpstreamError } from '@ocopea/errors';
 import { REQUEST_ID_HEADER, currentRequestContext } from './request-context';
+import { peerHttpsAgent } from './tls-trust';
 import type { BodyOf, HttpMethod, OperationOf, PathParamsOf, PathsWith, QueryOf, SuccessBodyOf } from './typed-paths';
 
 /** How a client behaves towards one peer. */
@@ -60,6 +61,9 @@ export class ApiClient<Paths> {
       maxContentLength: Infinity,
       // Brokers answer `void` commands with empty bodies and orcs brokers with text/plain: parse leniently.
       transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+      // We call only the URLs an admin registered: a peer's redirect is an answer, never followed elsewhere.
+      maxRedirects: 0,
+      httpsAgent: peerHttpsAgent(),
     });
   }
 
@@ -141,6 +145,10 @@ export class ApiClient<Paths> {
         if (attempt < retries && e.code !== 'ERR_CANCELED') { await sleep(this.backoff(attempt)); continue; }
         throw new UpstreamError(this.baseUrl + url, `${label} failed: ${timedOut ? 'timed out' : e.code ?? e.message}`, { timedOut, cause: err });
       }
+      if (res.status >= 300 && res.status < 400) {
+        if (res.config.responseType === 'stream') (res.data as Readable).destroy();
+        throw new UpstreamError(this.baseUrl + url, `${label} answered a redirect (${res.status}${res.headers.location ? ` to ${String(res.headers.location).slice(0, 200)}` : ''}); redirects are not followed: register the final URL`, { upstreamStatus: res.status });
+      }
       if (res.status < 400) return res;
       if (attempt < retries && RETRYABLE_STATUS.has(res.status)) {
         if (res.config.responseType === 'stream') (res.data as Readable).destroy();
@@ -185,10 +193,13 @@ async function errorText(res: AxiosResponse): Promise<{ message: string; reason?
   }
   if (data && typeof data === 'object' && 'message' in data) {
     const d = data as { message: unknown; reason?: unknown };
-    return { message: String(d.message), reason: typeof d.reason === 'string' ? d.reason : undefined };
+    return { message: String(d.message).slice(0, MAX_QUOTED), reason: typeof d.reason === 'string' ? d.reason.slice(0, 64) : undefined };
   }
   const text = typeof data === 'string' ? data : data === undefined || data === '' ? res.statusText : JSON.stringify(data);
-  return { message: (text || `HTTP ${res.status}`).slice(0, 500) };
+  return { message: (text || `HTTP ${res.status}`).slice(0, MAX_QUOTED) };
 }
+
+/** How much of a peer's answer an error of ours quotes: enough to diagnose, never a whole page or dump. */
+export const MAX_QUOTED = 512;
 
 function sleep(ms: number) { return new Promise((r) => setTimeout(r, ms)); }

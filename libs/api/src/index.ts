@@ -3,3 +3,4 @@ export * from './request-context';
 export * from './typed-paths';
 export * from './clients';
 export * from './copy-digests';
+export * from './tls-trust';

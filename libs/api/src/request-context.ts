@@ -4,6 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestContext {
   /** Correlation id: taken from the caller's `x-request-id`, or made up; sent on every outgoing call. */
   requestId: string;
+  /** Who made the request (`name (role)`), set by the service kit once the caller is authenticated. */
+  principal?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -20,3 +22,11 @@ export function currentRequestContext(): RequestContext | undefined {
 
 /** Header name used to propagate the correlation id. */
 export const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * Who the code now running acts for, as operation records keep it: the authenticated caller of the request that
+ * started it (`name (role)`), else `system` (scheduled work, reconciliation after a restart).
+ */
+export function currentPrincipal(): string {
+  return currentRequestContext()?.principal ?? 'system';
+}

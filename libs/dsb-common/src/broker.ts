@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { CopyDigestAlgorithm } from '@ocopea/api';
-import { BadRequestError, ConflictError, NotFoundError, OcopeaError } from '@ocopea/errors';
+import { BadRequestError, ConflictError, NotFoundError, OcopeaError, redactCapabilities } from '@ocopea/errors';
 import { checkCopyProtocol, COPY_PROTOCOL, COPY_PROTOCOL_VERSION, crbLocation, checkCrbId } from './copy-protocol';
 import { downloadCopy, uploadCopy } from './crb-stream';
 import type { InstanceRecord, InstanceRegistry, InstanceState } from './instance-registry';
@@ -275,7 +275,7 @@ export class DsbBroker<E> {
       });
       this.log.info({ instanceId: id, copyId: req.copyId, size: up.size, ms: Date.now() - started, digest: up.digest, confirmed: up.confirmed }, 'copy stored');
       if (!up.confirmed) {
-        this.log.warn({ instanceId: id, copyId: req.copyId, crb: crb.url, digest: up.digest },
+        this.log.warn({ instanceId: id, copyId: req.copyId, crb: redactCapabilities(crb.url), digest: up.digest },
           `the CRB did not confirm the copy's ${up.digest.algorithm}: its bytes were checked in transit by TCP only`);
       }
       // The checksum that describes the copy for its lifetime is the CRB's SHA-256 (checked against ours when we
@@ -346,7 +346,7 @@ export class DsbBroker<E> {
         const message = `${rec.restore ? `restore of copy ${rec.restore.copyId} failed` : 'creation failed'}: ${(err as Error).message}`;
         this.log.error({ err, instanceId: id }, message);
         await this.backend.discard(rec).catch((e) => this.log.error({ err: e, instanceId: id }, 'could not discard a failed instance'));
-        await this.registry.update(id, { state: 'ERROR', stateMessage: message });
+        await this.registry.update(id, { state: 'ERROR', stateMessage: redactCapabilities(message) });
       }
     });
   }

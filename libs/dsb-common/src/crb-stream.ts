@@ -4,8 +4,8 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { announcedDigests, COPY_DIGEST_HEADERS, streamDigest, type CopyDigestAlgorithm } from '@ocopea/api';
-import { BadGatewayError, ConflictError, OcopeaError } from '@ocopea/errors';
+import { announcedDigests, COPY_DIGEST_HEADERS, peerTlsOptions, streamDigest, type CopyDigestAlgorithm } from '@ocopea/api';
+import { BadGatewayError, ConflictError, OcopeaError, redactCapabilities } from '@ocopea/errors';
 import type { CrbLocation } from './copy-protocol';
 import { IN_FLIGHT } from './process-stream';
 
@@ -139,7 +139,7 @@ function errorMessage(text: string): string {
  */
 export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
   const target = new URL(`${o.crb.url}/repositories/${encodeURIComponent(o.crb.repoId)}/copies/${encodeURIComponent(o.copyId)}/data`);
-  const where = `POST ${target.href}`;
+  const where = `POST ${redactCapabilities(target.href)}`; // the URL may carry a scoped credential
   const algorithm = o.digest ?? 'crc32';
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked', accept: 'application/json, */*', trailer: EXPECTED_HEADER[algorithm],
@@ -156,7 +156,7 @@ export function uploadCopy(o: UploadOptions): Promise<UploadResult> {
     let sent: string | undefined; // hex digest once the request was ended
     let awaited: 'connect' | 'read' | 'answer' | 'rest' = 'connect';
     let status = 0;
-    const req = agentFor(target).request(target, { method: 'POST', headers });
+    const req = agentFor(target).request(target, { method: 'POST', headers, ...peerTlsOptions() });
 
     const watch = watchIdle(idleMs, () => awaited !== 'read' || req.writableLength > 0, () => {
       const what = {
@@ -271,10 +271,10 @@ export function downloadCopy(o: {
 }): Promise<Download> {
   const onBytes = o.onBytes ?? (() => undefined);
   const target = new URL(`${o.url.replace(/\/+$/, '')}/copies/${encodeURIComponent(o.copyId)}/data`);
-  const where = `GET ${target.href}`;
+  const where = `GET ${redactCapabilities(target.href)}`;
   const idleMs = o.idleTimeoutMs ?? CRB_IDLE_TIMEOUT_MS;
   return new Promise<Download>((resolve, reject) => {
-    const req = agentFor(target).request(target, { method: 'GET', headers: { accept: 'application/octet-stream, application/json' }, signal: o.signal });
+    const req = agentFor(target).request(target, { method: 'GET', headers: { accept: 'application/octet-stream, application/json' }, signal: o.signal, ...peerTlsOptions() });
     let connected = false;
     // Set once the copy's bytes flow: from then on the stream, not the promise, reports a stall.
     let body: { res: http.IncomingMessage; verifier: Transform; contentLength?: number } | undefined;

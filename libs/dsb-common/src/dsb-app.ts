@@ -1,5 +1,6 @@
 import type { DsbPaths } from '@ocopea/api';
-import { createServiceApp, type Logger, type ServiceApp } from '@ocopea/service-kit';
+import { createServiceApp, maySeeSecrets, type Logger, type ServiceApp } from '@ocopea/service-kit';
+import { redactBinding } from './redact-binding';
 import type { DsbBroker } from './broker';
 
 /**
@@ -21,7 +22,11 @@ export function createDsbApp<E>(name: string, broker: DsbBroker<E>, logger?: Log
       });
       r.get('/service_instances', () => ({ status: 200, body: broker.list() }));
       r.post('/service_instances', async ({ body }) => ({ status: 200, body: await broker.create(body) }));
-      r.get('/service_instances/{instanceId}', async ({ params }) => ({ status: 200, body: await broker.get(params.instanceId) }));
+      r.get('/service_instances/{instanceId}', async ({ params, req }) => {
+        const view = await broker.get(params.instanceId);
+        // Binding credentials are the Site's (admin) to see; a viewer gets the fields with the secrets redacted.
+        return { status: 200, body: maySeeSecrets(req) || !view.binding ? view : { ...view, binding: redactBinding(view.binding) } };
+      });
       r.delete('/service_instances/{instanceId}', async ({ params }) => ({ status: 200, body: await broker.delete(params.instanceId) }));
       r.post('/service_instances/{instanceId}/copy', async ({ params, body }) => ({ status: 200, body: await broker.copy(params.instanceId, body) }));
     },

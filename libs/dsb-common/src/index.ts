@@ -4,3 +4,4 @@ export * from './crb-stream';
 export * from './dsb-app';
 export * from './instance-registry';
 export * from './process-stream';
+export * from './redact-binding';

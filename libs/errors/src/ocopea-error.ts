@@ -70,3 +70,18 @@ export class InsufficientStorageError extends OcopeaError {
 export class NotImplementedError extends OcopeaError {
   constructor(message: string, options?: Options) { super(501, 'not_implemented', message, options); }
 }
+
+/** No credential, or one the service does not know (bad, expired, of another issuer or audience). 401 */
+export class UnauthorizedError extends OcopeaError {
+  /** Whether a credential was sent (then `WWW-Authenticate` says `error="invalid_token"`, RFC 6750 §3.1). */
+  readonly credentialSent: boolean;
+  constructor(message: string, options?: Options & { credentialSent?: boolean }) {
+    super(401, 'unauthorized', message, options);
+    this.credentialSent = options?.credentialSent ?? false;
+  }
+}
+
+/** A known caller whose role, or whose scoped credential, does not allow the request. 403 */
+export class ForbiddenError extends OcopeaError {
+  constructor(message: string, options?: Options) { super(403, 'forbidden', message, options); }
+}

@@ -1,6 +1,15 @@
 import { OcopeaError } from './ocopea-error';
 
 /**
+ * A scoped copy credential travels as a path segment (`…/crb/cap/<token>/copies/…`, like a presigned URL), so any
+ * URL of a peer may hold one: every message and URL that quotes a peer goes through this before it is stored,
+ * answered or logged.
+ */
+export function redactCapabilities(text: string): string {
+  return text.replace(/\/cap\/[^/\s?#"']+/g, '/cap/***');
+}
+
+/**
  * A call to another service (broker, site) failed. `upstreamStatus` is the status the other side answered
  * (undefined when it could not be reached). Handlers usually let it through: it maps to 502, or 503 when the
  * peer was unreachable, 504 when it timed out.
@@ -12,8 +21,8 @@ export class UpstreamError extends OcopeaError {
 
   constructor(url: string, message: string, opts: { upstreamStatus?: number; upstreamReason?: string; timedOut?: boolean; cause?: unknown }) {
     const status = opts.timedOut ? 504 : opts.upstreamStatus === undefined ? 503 : 502;
-    super(status, opts.timedOut ? 'timeout' : opts.upstreamStatus === undefined ? 'unavailable' : 'bad_gateway', message, { cause: opts.cause });
-    this.url = url;
+    super(status, opts.timedOut ? 'timeout' : opts.upstreamStatus === undefined ? 'unavailable' : 'bad_gateway', redactCapabilities(message), { cause: opts.cause });
+    this.url = redactCapabilities(url);
     this.upstreamStatus = opts.upstreamStatus;
     this.upstreamReason = opts.upstreamReason;
   }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
@@ -9,6 +10,8 @@ import { BadRequestError } from '@ocopea/errors';
 import { createLogger, type Logger } from './logger';
 import { loadSpec, type OpenApiDocument } from './load-spec';
 import { TypedRouter } from './typed-router';
+import { authFromEnv, authMiddleware, capabilityPrefix, checkRequest, SpecOperations, type Authenticator, type AuthedRequest, type GrantVerifier, type Principal, type Role } from './auth';
+import { privateByDefault, serviceDataDir } from './service-config';
 
 /** How to build one service. */
 export interface ServiceOptions<Paths> {
@@ -29,6 +32,10 @@ export interface ServiceOptions<Paths> {
   logger?: Logger;
   /** Paths under basePath the validator must not see (e.g. websocket endpoints that are not in the spec). */
   unvalidatedPaths?: RegExp;
+  /** How callers are authenticated. Default: `authFromEnv` (the same OCOPEA_* settings for every service). */
+  auth?: Authenticator;
+  /** Scoped credentials this service issues itself (crb-fs copy grants), accepted besides the configured ones. */
+  grants?: GrantVerifier;
 }
 
 /** A built service: the express app (usable with supertest) and what `runService` needs. */
@@ -42,6 +49,14 @@ export interface ServiceApp<Paths> {
   unhandledOperations(): string[];
   /** Set while shutting down: new requests get 503, /healthz reports draining. */
   draining: boolean;
+  auth: Authenticator;
+  /** The spec's operations with their roles (the source of every authorization decision). */
+  operations: SpecOperations;
+  /**
+   * Authenticates and authorizes a websocket upgrade before it happens: the operation of the spec its path
+   * matches decides the role, else `role` (default viewer). Throws 401/403 (answer with `refuseUpgrade`).
+   */
+  authorizeUpgrade(req: IncomingMessage, role?: Role): Promise<Principal>;
 }
 
 const KIT_PATHS = /^\/(healthz|openapi\.json|docs)(\/|$)/;
@@ -53,6 +68,7 @@ const KIT_PATHS = /^\/(healthz|openapi\.json|docs)(\/|$)/;
  * (both at the root and under the base path).
  */
 export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp<Paths> {
+  privateByDefault();
   const spec = typeof opts.spec === 'string' ? loadSpec(opts.spec) : opts.spec;
   const basePath = normalizeBase(opts.basePath ?? spec.servers?.[0]?.url ?? '/');
   const log = opts.logger ?? createLogger(opts.name);
@@ -61,13 +77,24 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
+  // Routes match the spec's paths exactly, as authorization (SpecOperations) and the validator do: with express's
+  // default case-insensitive matching, `POST /PETS-API/PETS` reached createPet as an unclassified route (viewer
+  // enough) and skipped validation.
+  app.set('case sensitive routing', true);
 
   const typed = new TypedRouter<Paths>(log);
+  const operations = new SpecOperations(spec);
+  const auth = opts.auth ?? authFromEnv({ service: opts.name, dataDir: () => serviceDataDir(opts.name), log, grants: opts.grants });
+  if (!auth.enabled) log.warn('OCOPEA_AUTH=off: every caller is treated as admin; for development on loopback only');
+  else log.info({ auth: auth.o.sources }, 'authentication on');
   const built: ServiceApp<Paths> = {
-    app, log, spec, basePath, router: typed, draining: false,
+    app, log, spec, basePath, router: typed, draining: false, auth, operations,
     unhandledOperations: () => listOperations(spec).filter((op) => !typed.registered.has(op)),
+    authorizeUpgrade: (req, role) => checkRequest(auth, operations, basePath, req as IncomingMessage & AuthedRequest, role),
   };
 
+  // First of all: a capability in the URL leaves it before anything (the request log included) can see it.
+  app.use(capabilityPrefix(basePath));
   app.use(pinoHttp({
     logger: log,
     genReqId: (req, res) => {
@@ -87,8 +114,11 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
     res.status(503).json({ code: 503, message: `${opts.name} is shutting down`, reason: 'unavailable' });
   });
 
-  const healthz: RequestHandler = async (_req, res) => {
+  const healthz: RequestHandler = async (req, res) => {
     if (built.draining) { res.status(503).json({ status: 'draining', service: opts.name }); return; }
+    // Liveness for anyone; names, counts and versions only for a caller with a credential.
+    const known = await auth.authenticate(req.headers.authorization).then(() => true, () => false);
+    if (!known) { res.json({ status: 'ok' }); return; }
     try {
       const extra = (await opts.health?.()) ?? {};
       res.json({ status: 'ok', service: opts.name, ...extra });
@@ -104,6 +134,8 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
     app.use(`${prefix}/docs`, ...docs);
   }
 
+  // Past the public paths, nothing is read (not even the body) before the caller is known and allowed.
+  app.use(authMiddleware(auth, operations, basePath, log));
   app.use(express.json({ limit: opts.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'], strict: false }));
   app.use(refuseUnstorableText);
   app.use(OpenApiValidator.middleware({
@@ -111,6 +143,8 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
     validateRequests: { allowUnknownQueryParameters: false },
     validateResponses: validateResponses ? { removeAdditional: false } : false,
     validateApiSpec: false,
+    validateSecurity: false, // the kit's auth middleware enforces the spec's roles
+
     ignoreUndocumented: false,
     fileUploader: false,
     ignorePaths: (path: string) => {

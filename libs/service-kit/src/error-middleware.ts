@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { REQUEST_ID_HEADER } from '@ocopea/api';
-import { BadRequestError, OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
+import { BadRequestError, OcopeaError, RangeNotSatisfiableError, UnauthorizedError } from '@ocopea/errors';
+import { wwwAuthenticate } from './auth/upgrade';
 import type { Logger } from './logger';
 
 /** The `Error` schema every spec shares. */
@@ -83,6 +84,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     for (const h of res.getHeaderNames()) if (!KEEP_ON_ERROR.has(h)) res.removeHeader(h);
     // RFC 9110 §15.5.17: a 416 carries the complete length, which the error's details give.
     if (err instanceof RangeNotSatisfiableError && typeof err.details?.size === 'number') res.setHeader('Content-Range', `bytes */${err.details.size}`);
+    if (err instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', wwwAuthenticate(err));
     res.status(status).json(body);
   };
 }

@@ -6,3 +6,4 @@ export * from './run-service';
 export * from './service-config';
 export * from './typed-router';
 export * from './stream-reclaimer';
+export * from './auth';

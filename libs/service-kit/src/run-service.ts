@@ -1,4 +1,6 @@
-import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import http, { type Server } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ServiceApp } from './create-service-app';
@@ -48,14 +50,24 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
  * (1 if the drain timed out and connections had to be cut).
  */
 export async function runService<P>(svc: ServiceApp<P>, opts: RunOptions): Promise<RunningService> {
-  const server = svc.app.listen(opts.port, opts.host ?? '0.0.0.0');
+  // Safe by default: loopback only, unless OCOPEA_HOST (or the caller) says where else to listen.
+  const host = opts.host ?? (process.env.OCOPEA_HOST || '127.0.0.1');
+  if (!svc.auth.enabled && !isLoopback(host)) {
+    throw new Error(`OCOPEA_AUTH=off is refused when listening on ${host}: it is for development on loopback only (set OCOPEA_HOST=127.0.0.1, or configure credentials)`);
+  }
+  const tls = tlsFromEnv();
+  // Headers up to 128 KiB reach the kit, so that an oversized credential gets the kit's 401, not node's bare 431.
+  const server: Server = tls ? https.createServer({ ...tls, maxHeaderSize: MAX_HEADER_BYTES }, svc.app) : http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, svc.app);
+  server.listen(opts.port, host);
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0; // copies stream for as long as they need
   server.on('clientError', answerClientError);
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}${svc.basePath === '/' ? '' : svc.basePath}`;
-  svc.log.info({ port, url, docs: `http://127.0.0.1:${port}/docs` }, `${svc.spec.info.title} listening`);
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const scheme = tls ? 'https' : 'http';
+  const url = `${scheme}://${shown}:${port}${svc.basePath === '/' ? '' : svc.basePath}`;
+  svc.log.info({ port, url, tls: !!tls, docs: `${scheme}://${shown}:${port}/docs` }, `${svc.spec.info.title} listening`);
 
   let closing: Promise<void> | undefined;
   let timedOut = false;
@@ -68,6 +80,7 @@ export async function runService<P>(svc: ServiceApp<P>, opts: RunOptions): Promi
     await drained;
     clearTimeout(timer);
     await opts.onClose?.();
+    svc.auth.o.close?.();
     svc.log.info({ timedOut }, 'stopped');
   })();
 
@@ -80,4 +93,27 @@ export async function runService<P>(svc: ServiceApp<P>, opts: RunOptions): Promi
     process.once('SIGINT', () => onSignal('SIGINT'));
   }
   return { server, port, url, close };
+}
+
+/** Whether `host` is a loopback address or name (what `OCOPEA_AUTH=off` is allowed on). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Largest request line plus headers accepted (node's default is 16 KiB). */
+export const MAX_HEADER_BYTES = 128 * 1024;
+
+/**
+ * TLS for the listening socket: `OCOPEA_TLS_CERT_FILE` and `OCOPEA_TLS_KEY_FILE` (PEM), both or neither. Clients of
+ * ours trust a private CA through `OCOPEA_TLS_CA_FILE`.
+ */
+export function tlsFromEnv(env: NodeJS.ProcessEnv = process.env): { cert: Buffer; key: Buffer } | undefined {
+  const certFile = env.OCOPEA_TLS_CERT_FILE;
+  const keyFile = env.OCOPEA_TLS_KEY_FILE;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new Error('OCOPEA_TLS_CERT_FILE and OCOPEA_TLS_KEY_FILE go together: set both, or neither');
+  const read = (name: string, f: string) => {
+    try { return readFileSync(f); } catch (err) { throw new Error(`${name}: cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`); }
+  };
+  return { cert: read('OCOPEA_TLS_CERT_FILE', certFile), key: read('OCOPEA_TLS_KEY_FILE', keyFile) };
 }

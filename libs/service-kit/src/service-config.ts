@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** What `envNumber` accepts. */
@@ -36,12 +36,26 @@ export function servicePort(defaultPort: number): number {
   return envNumber('PORT', { max: 65535 }) ?? defaultPort;
 }
 
+/** The umask of every service process: nothing a service writes is readable by group or others. */
+export const PRIVATE_UMASK = 0o077;
+
+/**
+ * Makes every file and directory this process creates from now on private to its user (umask 077): data dirs
+ * 0700, files 0600, whatever library writes them (the embedded PGlite database wrote 0666 files, its log holding
+ * passwords). Called by the kit when a service takes its data dir and when it builds its app; idempotent.
+ */
+export function privateByDefault(): void {
+  process.umask(PRIVATE_UMASK);
+}
+
 /**
  * Where a service keeps its state: OCOPEA_DATA_DIR, else `.data/<service>` in the working directory.
- * Created if missing.
+ * Created if missing, and made 0700 (also when it existed with looser bits); the process's umask becomes 077.
  */
 export function serviceDataDir(service: string): string {
+  privateByDefault();
   const dir = path.resolve(process.env.OCOPEA_DATA_DIR ?? path.join('.data', service));
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   return dir;
 }

@@ -31,7 +31,8 @@ export function toExpressPath(specPath: string): string {
  * read typed input, call one domain method and return the mapped result; errors are thrown, never written here.
  */
 export class TypedRouter<Paths> {
-  readonly router = Router();
+  /** Case-sensitive, like the spec's paths and the authorization that matches them. */
+  readonly router = Router({ caseSensitive: true });
   /** `METHOD /spec/path` of every registered handler (for the "every operation is implemented" check). */
   readonly registered = new Set<string>();
 

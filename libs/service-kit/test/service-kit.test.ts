@@ -8,6 +8,7 @@ import { createPetsApp } from './fixtures/pets-service';
 import express from 'express';
 import { OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
 import { MAX_JSON_DEPTH } from '../src/create-service-app';
+import { MAX_HEADER_BYTES } from '../src/run-service';
 import { errorMiddleware } from '../src/error-middleware';
 import { runService } from '../src/run-service';
 import { createLogger } from '../src/logger';
@@ -214,7 +215,7 @@ describe('requests node refuses before any handler', () => {
       expect(bad).toMatch(/^HTTP\/1\.1 400 /);
       expect(bad).toMatch(/content-type: application\/json/i);
       expect(JSON.parse(bad.slice(bad.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 400, reason: 'bad_request', message: expect.stringMatching(/^malformed HTTP request/) });
-      const big = await raw(`GET /pets-api/pets?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      const big = await raw(`GET /pets-api/pets?x=${'a'.repeat(MAX_HEADER_BYTES + 10)} HTTP/1.1\r\nHost: x\r\n\r\n`);
       expect(big).toMatch(/^HTTP\/1\.1 431 /);
       expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 431, reason: 'request_header_fields_too_large' });
     } finally {

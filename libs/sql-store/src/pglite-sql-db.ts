@@ -1,3 +1,5 @@
+import { chmodSync, lstatSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { QueryResult, SqlDb } from './sql-db';
 
 type PGliteLike = {
@@ -15,7 +17,7 @@ type PGliteLike = {
 export class PgliteSqlDb implements SqlDb {
   readonly kind = 'pglite' as const;
 
-  private constructor(private readonly db: PGliteLike, private readonly tx: PGliteLike | null) {}
+  private constructor(private readonly db: PGliteLike, private readonly tx: PGliteLike | null, private readonly dir?: string) {}
 
   /** Opens (creating if needed) the database in `dir`; `dir` undefined = in memory. */
   static async open(dir?: string): Promise<PgliteSqlDb> {
@@ -23,7 +25,8 @@ export class PgliteSqlDb implements SqlDb {
     const { PGlite } = await import('@electric-sql/pglite');
     const db = new PGlite(dir) as unknown as PGliteLike;
     await db.waitReady;
-    return new PgliteSqlDb(db, null);
+    if (dir) privatize(dir);
+    return new PgliteSqlDb(db, null, dir);
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
@@ -41,8 +44,31 @@ export class PgliteSqlDb implements SqlDb {
   }
 
   async close(): Promise<void> {
-    if (!this.tx) await this.db.close();
+    if (this.tx) return;
+    await this.db.close();
+    if (this.dir) privatize(this.dir);
   }
+}
+
+/**
+ * PGlite writes its files with explicit modes (0666 for the files of its initial cluster, 0644 for the relcache
+ * init files it rewrites at start), whatever the process umask says, and its log and tables hold registry and
+ * broker credentials. So the database directory is made private after it opens and after it closes: 0700 and
+ * 0600. Files it makes in between honour the kit's umask (077), apart from the relcache files, which sit inside
+ * the 0700 directory anyway.
+ */
+export function privatize(dir: string): void {
+  const walk = (p: string) => {
+    const st = lstatSync(p);
+    if (st.isSymbolicLink()) return;
+    if (st.isDirectory()) {
+      if ((st.mode & 0o077) !== 0) chmodSync(p, st.mode & 0o700);
+      for (const name of readdirSync(p)) walk(path.join(p, name));
+    } else if ((st.mode & 0o077) !== 0) {
+      chmodSync(p, st.mode & 0o700);
+    }
+  };
+  walk(dir);
 }
 
 // pg serialises plain objects as JSON; PGlite needs the string for json/jsonb parameters.

@@ -1,1 +1,3 @@
 export * from './start-service';
+export * from './crb-grants';
+export * from './fake-kubernetes-api-server';

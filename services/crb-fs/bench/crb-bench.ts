@@ -12,6 +12,8 @@
 // Env: BENCH_SIZE_MB (default 2048), BENCH_DIR (default the OS temp dir; the data is deleted at the end),
 // BENCH_VERIFY=1 to hash the download on the client too (costs client CPU inside the timed download).
 // Downloads use curl when it is installed (BENCH_CLIENT=node to use node's http client instead); uploads use node's.
+// The CRB runs with authentication on, as in production: its admin token (OCOPEA_ADMIN_TOKEN) is @ocopea/testing's
+// TEST_ADMIN_TOKEN (new each run), sent as a Bearer header on every call.
 //
 import { execSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
@@ -20,7 +22,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startScriptCommand } from '@ocopea/testing';
+import { authHeaders, startScriptCommand, TEST_ADMIN_TOKEN } from '@ocopea/testing';
 
 const MB = 1e6;
 const CHUNK = 1024 * 1024;
@@ -89,7 +91,7 @@ function upload(url: string): Promise<{ s: number; status: number; sha: string }
   const busy = new Array<boolean>(ring.length).fill(false);
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(SIZE) } });
+    const req = http.request(url, { method: 'POST', headers: authHeaders({ 'content-type': 'application/octet-stream', 'content-length': String(SIZE) }) });
     req.on('error', reject);
     req.on('response', (res) => {
       res.resume();
@@ -116,10 +118,13 @@ function upload(url: string): Promise<{ s: number; status: number; sha: string }
 }
 
 /** Download with curl (a C client: less CPU taken from the 2-core machine than a node client), when available. */
-function curlDownload(url: string): Promise<{ s: number; status: number; n: number; sha: string } | undefined> {
+function curlDownload(url: string): Promise<{ s: number; status: number; n: number; sha: string; got?: string } | undefined> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const c = spawn('curl', ['-s', '-o', '/dev/null', '-D', '-', '-w', '%{http_code} %{size_download}', url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The Authorization header comes on stdin (`-H @-`): not on a command line every process can read.
+    const c = spawn('curl', ['-s', '-H', '@-', '-o', '/dev/null', '-D', '-', '-w', '%{http_code} %{size_download}', url], { stdio: ['pipe', 'pipe', 'ignore'] });
+    c.stdin.on('error', () => undefined); // a curl that is missing or gone: its exit says so
+    c.stdin.end(`Authorization: Bearer ${TEST_ADMIN_TOKEN}\n`);
     let out = '';
     c.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
     c.on('error', () => resolve(undefined));
@@ -136,7 +141,7 @@ function curlDownload(url: string): Promise<{ s: number; status: number; n: numb
 function download(url: string): Promise<{ s: number; status: number; n: number; sha: string; got?: string }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    http.get(url, (res) => {
+    http.get(url, { headers: authHeaders() }, (res) => {
       let n = 0;
       const h = verify ? createHash('sha256') : undefined;
       res.on('data', (c: Buffer) => { n += c.length; h?.update(c); });
@@ -168,7 +173,7 @@ async function main(): Promise<void> {
     console.log(`crb-fs: ${start.prepare ? `${start.prepare} && ` : ''}node ${start.args.join(' ')} (its start script)`);
     child = spawn(process.execPath, start.args, {
       cwd: pkgDir,
-      env: { ...process.env, ...start.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', OCOPEA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      env: { ...process.env, OCOPEA_AUTH: '', ...start.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', OCOPEA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', OCOPEA_ADMIN_TOKEN: TEST_ADMIN_TOKEN },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}/crb`;
@@ -205,7 +210,8 @@ async function main(): Promise<void> {
       if (down.status !== 200 || down.n !== SIZE) throw new Error(`download answered ${down.status} with ${down.n} bytes`);
       if (down.sha !== sha || (verify && down.got !== sha)) throw new Error('download digest mismatch');
       t.down.push(down.s);
-      await fetch(`${base}/copies/${id}`, { method: 'DELETE' });
+      const del = await fetch(`${base}/copies/${id}`, { method: 'DELETE', headers: authHeaders() });
+      if (del.status !== 200) throw new Error(`delete answered ${del.status}`);
       const f = (x: number) => (SIZE / MB / x).toFixed(0);
       console.log(`round ${round}: raw write ${f(t.w.at(-1)!)} MB/s, crb upload ${f(up.s)} MB/s (ratio ${(t.w.at(-1)! / up.s).toFixed(2)}), raw read ${f(r.s)} MB/s, crb download ${f(down.s)} MB/s (ratio ${(r.s / down.s).toFixed(2)})`);
     }

@@ -7,6 +7,9 @@ import { infoRoutes } from './http/info.routes';
 import { repositoryRoutes } from './http/repositories.routes';
 import { copyRoutes } from './http/copies.routes';
 import { dataRoutes } from './http/data.routes';
+import { grantRoutes } from './http/grants.routes';
+import { CopyGrants } from './domain/copy-grants';
+import path from 'node:path';
 
 export interface CrbAppOptions {
   repo: FsCopyRepository;
@@ -20,6 +23,8 @@ export interface CrbAppOptions {
    * UPLOAD_IDLE_TIMEOUT_MS, 0 = never (`OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS`).
    */
   uploadIdleTimeoutMs?: number;
+  /** Issues and checks scoped copy credentials; default: keyed by `grant-key` in the repository root. */
+  grants?: CopyGrants;
 }
 
 /**
@@ -37,6 +42,7 @@ export interface CrbDeps {
   build: string;
   crbUrl(req: Request): string;
   uploadIdleTimeoutMs: number;
+  grants: CopyGrants;
 }
 
 /** The CRB's HTTP face over a filesystem copy repository. */
@@ -49,13 +55,16 @@ export function createCrbApp(opts: CrbAppOptions): ServiceApp<CrbPaths> {
     build: opts.build ?? opts.version ?? '0.1.0',
     crbUrl: (req) => crbUrlOf(req, basePath, opts.publicUrl),
     uploadIdleTimeoutMs: opts.uploadIdleTimeoutMs ?? UPLOAD_IDLE_TIMEOUT_MS,
+    grants: opts.grants ?? CopyGrants.open(path.join(opts.repo.root, 'grant-key')),
   };
   const svc = createServiceApp<CrbPaths>({
     name: 'crb-fs',
     spec: 'crb',
     logger: opts.logger,
     health: () => opts.repo.summary(),
+    grants: deps.grants.verify,
     routes: (r) => {
+      grantRoutes(r, deps);
       infoRoutes(r, deps);
       repositoryRoutes(r, deps);
       copyRoutes(r, deps);

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     // OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS: an upload whose sender is silent this long is dropped (default 120000; 0 = never).
     uploadIdleTimeoutMs: envNumber('OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS'),
   });
-  await runService(svc, { port: servicePort(8082), host: process.env.HOST || undefined });
+  await runService(svc, { port: servicePort(8082) });
 }
 
 main().catch((err) => {

@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { crbClient, type crb } from '@ocopea/api';
-import { BadGatewayError, BadRequestError, ConflictError, OcopeaError, UpstreamError } from '@ocopea/errors';
+import { crbClient, peerTlsOptions, type crb } from '@ocopea/api';
+import { BadGatewayError, BadRequestError, ConflictError, OcopeaError, redactCapabilities, UpstreamError } from '@ocopea/errors';
 import { assertSafeId } from './domain/ids';
 import type { FsCopyRepository } from './domain/fs-copy-repository';
 
@@ -21,9 +21,11 @@ const IDLE_TIMEOUT_MS = 120_000;
 export async function transferCopy(repo: FsCopyRepository, copyId: string, req: TransferRequest): Promise<TransferResult> {
   assertSafeId('copyId', copyId);
   let target: URL;
-  try { target = new URL(req.targetUrl); } catch { throw new BadRequestError(`targetUrl '${req.targetUrl}' is not a URL`); }
+  try { target = new URL(req.targetUrl); } catch { throw new BadRequestError(`targetUrl '${redactCapabilities(req.targetUrl).slice(0, 512)}' is not a URL`); }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new BadRequestError('targetUrl must be an http(s) URL');
   const targetUrl = req.targetUrl.replace(/\/+$/, '');
+  // The target URL may carry a scoped credential (`…/cap/<token>`): only its redacted form is quoted or answered.
+  const shown = redactCapabilities(targetUrl);
   const targetCopyId = req.targetCopyId ?? copyId;
   assertSafeId('copyId', targetCopyId);
   if (req.targetRepoId !== undefined) assertSafeId('repoId', req.targetRepoId);
@@ -36,9 +38,9 @@ export async function transferCopy(repo: FsCopyRepository, copyId: string, req: 
   // 1. the target repository
   let targetRepoId = req.targetRepoId;
   if (!targetRepoId) {
-    const list = await upstream(() => client.get('/repositories'), targetUrl);
+    const list = await upstream(() => client.get('/repositories'), shown);
     const first = Array.isArray(list.data) ? list.data[0]?.repoId : undefined;
-    if (!first) throw new BadGatewayError(`target CRB ${targetUrl} lists no repository`);
+    if (!first) throw new BadGatewayError(`target CRB ${shown} lists no repository`);
     targetRepoId = first;
   }
 
@@ -49,7 +51,7 @@ export async function transferCopy(repo: FsCopyRepository, copyId: string, req: 
       body: { ...(metadata as crb.components['schemas']['CopyMetaData']), copyId: targetCopyId, repoId: targetRepoId },
     });
   } catch (err) {
-    if (!(err instanceof UpstreamError && err.isConflict)) throw toBadGateway(err, targetUrl);
+    if (!(err instanceof UpstreamError && err.isConflict)) throw toBadGateway(err, shown);
   }
 
   // 3. the bytes
@@ -57,15 +59,15 @@ export async function transferCopy(repo: FsCopyRepository, copyId: string, req: 
   const res = await streamTo(url, file, landed.size, landed.sha256);
   const text = await readSome(res, 64 * 1024);
   const status = res.statusCode ?? 0;
-  if (status === 409) throw new ConflictError(`target CRB ${targetUrl} already holds data for copy '${targetCopyId}'`);
+  if (status === 409) throw new ConflictError(`target CRB ${shown} already holds data for copy '${targetCopyId}'`);
   if (status < 200 || status >= 300) {
-    throw new BadGatewayError(`target CRB ${targetUrl} answered ${status}: ${errorMessage(text)}`);
+    throw new BadGatewayError(`target CRB ${shown} answered ${status}: ${errorMessage(text)}`);
   }
   const theirs = String(res.headers['x-ocopea-sha256'] ?? '').toLowerCase();
   if (theirs && theirs !== landed.sha256) {
-    throw new BadGatewayError(`target CRB ${targetUrl} stored data with sha256 ${theirs}, expected ${landed.sha256}`);
+    throw new BadGatewayError(`target CRB ${shown} stored data with sha256 ${theirs}, expected ${landed.sha256}`);
   }
-  return { copyId, targetUrl, targetRepoId, targetCopyId, size: landed.size, sha256: landed.sha256 };
+  return { copyId, targetUrl: shown, targetRepoId, targetCopyId, size: landed.size, sha256: landed.sha256 };
 }
 
 /** POSTs the file to `url` and resolves with the response (which may come early, e.g. a 409 before all was sent). */
@@ -80,6 +82,7 @@ function streamTo(url: URL, file: string, size: number, sha256: string): Promise
         'x-ocopea-expected-sha256': sha256,
         accept: 'application/json, */*',
       },
+      ...peerTlsOptions(),
     });
     let answered = false;
     out.setTimeout(IDLE_TIMEOUT_MS, () => out.destroy(new Error(`no progress for ${IDLE_TIMEOUT_MS / 1000} s`)));
@@ -110,12 +113,12 @@ function errorMessage(text: string): string {
   return text.slice(0, 500) || '(no body)';
 }
 
-async function upstream<T>(call: () => Promise<T>, targetUrl: string): Promise<T> {
-  try { return await call(); } catch (err) { throw toBadGateway(err, targetUrl); }
+async function upstream<T>(call: () => Promise<T>, shown: string): Promise<T> {
+  try { return await call(); } catch (err) { throw toBadGateway(err, shown); }
 }
 
-function toBadGateway(err: unknown, targetUrl: string): OcopeaError {
+function toBadGateway(err: unknown, shown: string): OcopeaError {
   if (err instanceof BadGatewayError) return err;
-  const msg = err instanceof Error ? err.message : String(err);
-  return new BadGatewayError(`target CRB ${targetUrl}: ${msg}`, { cause: err });
+  const msg = redactCapabilities(err instanceof Error ? err.message : String(err));
+  return new BadGatewayError(`target CRB ${shown}: ${msg}`, { cause: err });
 }

@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { startService, type StartedService } from '@ocopea/testing';
+import { scopedCrbUrl, startService, TEST_ADMIN_TOKEN, type StartedService } from '@ocopea/testing';
 import { bytes, crc32, eventually, filesIn, json, send, sha256, upload } from './helpers';
 
 jest.setTimeout(90_000);
@@ -27,7 +27,7 @@ afterAll(async () => {
  */
 async function startUpload(crb: StartedService, copyId: string, first: Buffer) {
   const req = http.request(`${crb.url}/repositories/default/copies/${copyId}/data`, {
-    method: 'POST', headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+    method: 'POST', headers: { ...crb.headers, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
   });
   const answered = new Promise<number>((resolve) => {
     req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });
@@ -158,11 +158,12 @@ describe('crb-fs over HTTP', () => {
   it('frees the copy id at once when the client leaves before the upload got going (no lock held until a restart)', async () => {
     const port = Number(new URL(crb.url).port);
     // Headers and the whole (tiny) body, then a half-close, or a few bytes then a reset: the request is gone before
-    // the CRB has taken its lock and opened its file.
+    // the CRB has taken its lock and opened its file. With a valid credential, so that it gets that far.
+    const head = `POST /crb/repositories/default/copies/early/data HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_ADMIN_TOKEN}\r\nContent-Type: application/octet-stream\r\n`;
     const ways: ((sock: net.Socket) => void)[] = [
-      (sock) => sock.end('POST /crb/repositories/default/copies/early/data HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 3\r\n\r\nabc'),
-      (sock) => { sock.write('POST /crb/repositories/default/copies/early/data HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 100\r\n\r\nab'); sock.resetAndDestroy(); },
-      (sock) => sock.end('POST /crb/repositories/default/copies/early/data HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'),
+      (sock) => sock.end(`${head}Content-Length: 3\r\n\r\nabc`),
+      (sock) => { sock.write(`${head}Content-Length: 100\r\n\r\nab`); sock.resetAndDestroy(); },
+      (sock) => sock.end(`${head}Transfer-Encoding: chunked\r\n\r\nzz\r\n`),
     ];
     for (const [i, way] of ways.entries()) {
       await new Promise<void>((resolve) => {
@@ -205,7 +206,7 @@ describe('crb-fs over HTTP', () => {
   it('drops an upload whose sender falls silent (OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS), not one that is slow but steady', async () => {
     const quick = await start(undefined, { OCOPEA_CRB_UPLOAD_IDLE_TIMEOUT_MS: '500' });
     const silent = http.request(`${quick.url}/repositories/default/copies/quiet/data`, {
-      method: 'POST', headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+      method: 'POST', headers: { ...quick.headers, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
     });
     silent.on('error', () => undefined);
     silent.write(Buffer.from('ten bytes!'));
@@ -290,14 +291,21 @@ describe('crb-fs transfer between two CRBs', () => {
   let a: StartedService;
   let b: StartedService;
   beforeAll(async () => { [a, b] = await Promise.all([start(), start()]); });
+  /**
+   * The target as the Hub passes it: b's URL with a write grant for that one copy (the source CRB sends no token of
+   * its own). A write grant does not list repositories, so the target repository is named, as the Hub names it.
+   */
+  const target = (copyId: string, repoId = 'default') => scopedCrbUrl(b, { access: 'write', copyId, repoId });
 
   it('pushes a copy with its metadata; the target verifies the digest', async () => {
     const data = bytes(3 * 1024 * 1024 + 5, 11);
     expect((await json('POST', `${a.url}/copies/img1`, { facility: 'pg_dump', copyAdditionalInfo: { plan: 'gold' }, copyTimeStamp: '2024-11-14T22:13:20.000Z' })).status).toBe(201);
     expect((await upload(`${a.url}/repositories/default/copies/img1/data`, data)).status).toBe(200);
-    const res = await json('POST', `${a.url}/copies/img1/transfer`, { targetUrl: b.url });
+    const targetUrl = await target('img1');
+    const res = await json('POST', `${a.url}/copies/img1/transfer`, { targetUrl, targetRepoId: 'default' });
     expect(res.status).toBe(200);
-    expect(res.json()).toEqual({ copyId: 'img1', targetUrl: b.url, targetRepoId: 'default', targetCopyId: 'img1', size: data.length, sha256: sha256(data) });
+    // the target URL as answered: the capability in it redacted
+    expect(res.json()).toEqual({ copyId: 'img1', targetUrl: `${b.url}/cap/***`, targetRepoId: 'default', targetCopyId: 'img1', size: data.length, sha256: sha256(data) });
     const there = await send('GET', `${b.url}/copies/img1/data`);
     expect(sha256(there.body)).toBe(sha256(data));
     expect(there.headers['x-ocopea-sha256']).toBe(sha256(data));
@@ -306,14 +314,14 @@ describe('crb-fs transfer between two CRBs', () => {
       copyAdditionalInfo: { plan: 'gold', size: String(data.length), sha256: sha256(data) },
     });
     // again: the target already holds the data
-    expect((await json('POST', `${a.url}/copies/img1/transfer`, { targetUrl: b.url })).status).toBe(409);
+    expect((await json('POST', `${a.url}/copies/img1/transfer`, { targetUrl, targetRepoId: 'default' })).status).toBe(409);
   });
 
   it('honours targetRepoId and targetCopyId, tolerating metadata left by an earlier attempt', async () => {
     await json('POST', `${b.url}/repositories/saved`, {});
     await json('POST', `${b.url}/copies/renamed`, { repoId: 'saved' }); // an earlier attempt's metadata
     expect((await upload(`${a.url}/repositories/default/copies/img2/data`, bytes(70_000, 12))).status).toBe(200);
-    const res = await json('POST', `${a.url}/copies/img2/transfer`, { targetUrl: `${b.url}/`, targetRepoId: 'saved', targetCopyId: 'renamed' });
+    const res = await json('POST', `${a.url}/copies/img2/transfer`, { targetUrl: `${await target('renamed', 'saved')}/`, targetRepoId: 'saved', targetCopyId: 'renamed' });
     expect(res.status).toBe(200);
     expect(res.json()).toMatchObject({ targetRepoId: 'saved', targetCopyId: 'renamed', size: 70_000 });
     expect((await send('GET', `${b.url}/copies?repoIdInQuery=saved`)).json()).toEqual([{ copyId: 'renamed', copyURL: `${b.url}/copies/renamed` }]);
@@ -321,11 +329,11 @@ describe('crb-fs transfer between two CRBs', () => {
 
   it('answers 502 when the target refuses (unknown repository) and leaves no data there', async () => {
     expect((await upload(`${a.url}/repositories/default/copies/img3/data`, bytes(1000, 13))).status).toBe(200);
-    const res = await json('POST', `${a.url}/copies/img3/transfer`, { targetUrl: b.url, targetRepoId: 'nowhere' });
+    const res = await json('POST', `${a.url}/copies/img3/transfer`, { targetUrl: await target('img3', 'nowhere'), targetRepoId: 'nowhere' });
     expect(res.status).toBe(502);
     expect((res.json() as { message: string }).message).toMatch(/404/);
     expect((await send('GET', `${b.url}/copies/img3/data`)).status).toBe(404);
-    expect((await json('POST', `${a.url}/copies/ghost/transfer`, { targetUrl: b.url })).status).toBe(404);
+    expect((await json('POST', `${a.url}/copies/ghost/transfer`, { targetUrl: await target('ghost'), targetRepoId: 'default' })).status).toBe(404);
     expect((await json('POST', `${a.url}/copies/img3/transfer`, { targetUrl: 'ftp://x/crb' })).status).toBe(400);
   });
 });

@@ -13,6 +13,8 @@
 // `sync`, so no step pays for write-back left by the one before. It also prints the machine's CPU budget: what raw
 // pg_dump alone keeps busy, and the CPU a copy takes all in all (pg_dump, postgres, DSB, crb-fs), hence the best ratio
 // this machine's cores could give even if they were never idle.
+// Both services run with authentication on (the test admin token of @ocopea/testing); the DSB reaches crb-fs with a
+// scoped grant for each copy in copyRepoCredentials.url, as the Site hands them out (minted before the timing starts).
 // Env: BENCH_DSB_SIZE_MB, BENCH_ROUNDS, BENCH_PG_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres).
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -21,7 +23,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startService } from '@ocopea/testing';
+import { scopedCrbUrl, startService } from '@ocopea/testing';
 
 const ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SIZE_MB = Number(process.env.BENCH_DSB_SIZE_MB ?? 1100);
@@ -101,9 +103,16 @@ async function main() {
   const rawDb = `ocopea_${TAG}_raw`;
   const created: string[] = [];
   const api = async (method: string, p: string, body?: unknown) => {
-    const r = await fetch(`${dsb.url}${p}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(`${dsb.url}${p}`, { method, headers: { ...dsb.headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : undefined };
+  };
+  /** crb-fs's URL with a grant for one copy (never its admin token), as `copyRepoCredentials.url`. */
+  const writeUrl = (copyId: string) => scopedCrbUrl(crb, { access: 'write', copyId, repoId: 'default' });
+  const readUrl = (copyId: string) => scopedCrbUrl(crb, { access: 'read', copyId });
+  const deleteCopy = async (copyId: string) => {
+    const r = await fetch(`${crb.url}/copies/${copyId}`, { method: 'DELETE', headers: crb.headers });
+    if (r.status !== 200) throw new Error(`deleting copy ${copyId} answered ${r.status}: ${await r.text()}`);
   };
   const waitRunning = async (id: string) => {
     for (;;) {
@@ -155,9 +164,9 @@ async function main() {
     const copyId = `${TAG}-copy`;
     // One untimed copy first: the broker and the CRB run their copy paths once before they are measured (JIT, first
     // use of the CRB's blocks), as a long-running broker would have.
-    const warm = await api('POST', `/service_instances/${src}/copy`, { copyId: `${TAG}-warm-up`, copyRepoProtocol: 'shpanRest', copyRepoCredentials: { url: crb.url, repoId: 'default' } });
+    const warm = await api('POST', `/service_instances/${src}/copy`, { copyId: `${TAG}-warm-up`, copyRepoProtocol: 'shpanRest', copyRepoCredentials: { url: await writeUrl(`${TAG}-warm-up`), repoId: 'default' } });
     if (warm.status !== 200) throw new Error(`warm-up copy failed: ${JSON.stringify(warm.body)}`);
-    await fetch(`${crb.url}/copies/${TAG}-warm-up`, { method: 'DELETE' });
+    await deleteCopy(`${TAG}-warm-up`);
     log('warm-up copy done (not counted)');
     for (let round = 1; round <= ROUNDS; round++) {
       await quiesce();
@@ -165,13 +174,14 @@ async function main() {
       t.raw.push(await timed('pg_dump', ['--format=custom', '--compress=0'], adminEnv(db)));
       t.rawBusy.push(machineBusySeconds() - busy0);
       const id = round === ROUNDS ? copyId : `${copyId}-${round}`; // the last one is restored below
+      const url = await writeUrl(id);
       const cpu0 = cpuSeconds(dsb.child.pid!);
       const crbCpu0 = cpuSeconds(crb.child.pid!);
       await quiesce();
       const busy1 = machineBusySeconds();
       const t0 = Date.now();
       const copy = await api('POST', `/service_instances/${src}/copy`, {
-        copyId: id, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url: crb.url, repoId: 'default' }, copyType: 'shpanCopy', copyTime: Date.now(),
+        copyId: id, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url, repoId: 'default' }, copyType: 'shpanCopy', copyTime: Date.now(),
       });
       t.copy.push((Date.now() - t0) / 1000);
       t.copyBusy.push(machineBusySeconds() - busy1);
@@ -179,7 +189,7 @@ async function main() {
       t.crbCpu.push(cpuSeconds(crb.child.pid!) - crbCpu0);
       if (copy.status !== 200) throw new Error(`copy failed: ${JSON.stringify(copy.body)}`);
       if (copy.body.size !== dumpBytes) log(`note: the DSB copy is ${copy.body.size} bytes, the raw dump ${dumpBytes}`);
-      if (id !== copyId) await fetch(`${crb.url}/copies/${id}`, { method: 'DELETE' });
+      if (id !== copyId) await deleteCopy(id);
       await quiesce();
       const t2 = Date.now();
       const sinkCopy = await api('POST', `/service_instances/${src}/copy`, { copyId: `${TAG}-sink-${round}`, copyRepoProtocol: 'shpanRest', copyRepoCredentials: { url: sinkUrl, repoId: 'sink' } });
@@ -216,12 +226,13 @@ async function main() {
     await sql(ADMIN, 'CHECKPOINT');
     const dst = `${TAG}-dst`;
     created.push(dst);
+    const restoreUrl = await readUrl(copyId);
     const cpu1 = cpuSeconds(dsb.child.pid!);
     await quiesce();
     const t1 = Date.now();
     const r = await api('POST', '/service_instances', {
       instanceId: dst, instanceSettings: {},
-      restoreInfo: { copyId, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url: crb.url, repoId: 'default' }, copyType: 'shpanCopy' },
+      restoreInfo: { copyId, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url: restoreUrl, repoId: 'default' }, copyType: 'shpanCopy' },
     });
     if (r.status !== 200) throw new Error(`restore request failed: ${JSON.stringify(r.body)}`);
     const dstInfo = await waitRunning(dst);

@@ -1,10 +1,11 @@
 // dsb-postgres end to end: the broker and the real crb-fs run as child processes, PostgreSQL is real. A fake CRB
-// (in this process) plays the CRB that dies mid-copy, refuses, or serves tampered bytes.
+// (in this process) plays the CRB that dies mid-copy, refuses, or serves tampered bytes. The broker reaches crb-fs
+// only with a scoped grant for the one copy (a capability in the URL path), as the Site hands them out.
 import { readdirSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { requireTestPostgres, TEST_PG_URL } from '@ocopea/sql-store';
-import { startService, type StartedService } from '@ocopea/testing';
+import { scopedCrbUrl, startService, type StartedService } from '@ocopea/testing';
 import { startFakeCrb, type FakeCrb } from '@ocopea/dsb-common/test-support/fake-crb';
 
 jest.setTimeout(90_000);
@@ -22,7 +23,7 @@ const created = new Set<string>();
 
 async function call(method: string, p: string, body?: unknown): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${dsb.url}${p}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method, headers: { ...dsb.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -50,6 +51,9 @@ const copyBody = (copyId: string, url: string, extra: Record<string, unknown> = 
 const restoreInfo = (copyId: string, url: string) => ({
   copyId, copyRepoProtocol: 'ShpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url, repoId: 'default' }, copyType: 'shpanCopy',
 });
+/** crb-fs's URL with a grant for one copy, as the Site passes it (never the CRB's admin token): to write it, or read it. */
+const writeUrl = (copyId: string, repoId = 'default') => scopedCrbUrl(crb, { access: 'write', copyId, repoId });
+const readUrl = (copyId: string) => scopedCrbUrl(crb, { access: 'read', copyId });
 
 async function withDb<T>(uri: string, f: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ connectionString: uri });
@@ -102,7 +106,7 @@ describe('dsb-postgres', () => {
     expect(info.body.type).toBe('postgres');
     expect(info.body.plans[0].protocols[0]).toMatchObject({ protocol: 'postgres', version: expect.stringMatching(/^\d+$/) });
     expect(info.body.plans[0].copyProtocols).toEqual([{ copyProtocol: 'shpanRest', copyProtocolVersion: '1.0' }]);
-    const icon = await fetch(`${dsb.url}/icon`);
+    const icon = await fetch(`${dsb.url}/icon`, { headers: dsb.headers });
     expect(icon.status).toBe(200);
     expect(icon.headers.get('content-type')).toMatch(/image\/svg\+xml/);
     expect(await icon.text()).toMatch(/<svg/);
@@ -122,18 +126,18 @@ describe('dsb-postgres', () => {
     const role = await adminQuery('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [source.binding.username]);
     expect(role.rows[0].rolsuper).toBe(false);
 
-    const c = await call('POST', `/service_instances/${id('src')}/copy`, copyBody(copyId, crb.url));
+    const c = await call('POST', `/service_instances/${id('src')}/copy`, copyBody(copyId, await writeUrl(copyId)));
     expect(c.status).toBe(200);
     expect(c.body).toMatchObject({ status: 0, copyId, size: expect.any(Number), checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     copy = c.body;
-    const data = await fetch(`${crb.url}/copies/${copyId}/data`);
+    const data = await fetch(`${crb.url}/copies/${copyId}/data`, { headers: crb.headers });
     expect(data.status).toBe(200);
     expect(`sha256:${data.headers.get('x-ocopea-sha256')}`).toBe(copy.checksum);
     expect(Buffer.from(await data.arrayBuffer()).length).toBe(copy.size);
   });
 
   it('restores the copy into another instance: the rows are identical, owned by the new role', async () => {
-    await createInstance(id('dst'), { restoreInfo: restoreInfo(copyId, crb.url) });
+    await createInstance(id('dst'), { restoreInfo: restoreInfo(copyId, await readUrl(copyId)) });
     const dst = await waitState(id('dst'), ['RUNNING', 'ERROR']);
     expect(dst).toMatchObject({ state: 'RUNNING', stateMessage: null });
     expect(dst.binding.database).not.toBe(source.binding.database);
@@ -169,9 +173,9 @@ describe('dsb-postgres', () => {
       expect(c.status).toBe(502);
       expect(c.body.message).toMatch(/CRB stored a copy with crc32 00000000, the broker sent [0-9a-f]{8}/);
     } finally { fake.lieAboutCrc32 = undefined; }
-    const c = await call('POST', `/service_instances/${id('src')}/copy`, { ...copyBody(`${RUN}-norepo`, crb.url), copyRepoCredentials: { url: crb.url, repoId: 'nope' } });
+    const c = await call('POST', `/service_instances/${id('src')}/copy`, { ...copyBody(`${RUN}-norepo`, crb.url), copyRepoCredentials: { url: await writeUrl(`${RUN}-norepo`, 'nope'), repoId: 'nope' } });
     expect(c.status).toBe(502);
-    expect((await fetch(`${crb.url}/copies/${RUN}-norepo/data`)).status).toBe(404);
+    expect((await fetch(`${crb.url}/copies/${RUN}-norepo/data`, { headers: crb.headers })).status).toBe(404);
   });
 
   it('a corrupted copy makes the restore fail visibly: ERROR with a message, no database left', async () => {
@@ -183,7 +187,7 @@ describe('dsb-postgres', () => {
     bad[bad.length - 100] ^= 0xff;
     writeFileSync(file!, bad);
     try {
-      await createInstance(id('bad'), { restoreInfo: restoreInfo(copyId, crb.url) });
+      await createInstance(id('bad'), { restoreInfo: restoreInfo(copyId, await readUrl(copyId)) });
       const r = await waitState(id('bad'), ['RUNNING', 'ERROR']);
       expect(r.state).toBe('ERROR');
       expect(r.stateMessage).toMatch(/restore of copy .* failed/);
@@ -198,7 +202,7 @@ describe('dsb-postgres', () => {
     await createInstance(id('bad2'), { restoreInfo: restoreInfo('tampered', fake.url) });
     expect((await waitState(id('bad2'), ['RUNNING', 'ERROR'])).state).toBe('ERROR');
     // a copy the CRB does not have
-    await createInstance(id('bad3'), { restoreInfo: restoreInfo('no-such-copy', crb.url) });
+    await createInstance(id('bad3'), { restoreInfo: restoreInfo('no-such-copy', await readUrl('no-such-copy')) });
     const r3 = await waitState(id('bad3'), ['RUNNING', 'ERROR']);
     expect(r3.state).toBe('ERROR');
     expect(r3.stateMessage).toMatch(/404/);
@@ -239,11 +243,11 @@ describe('dsb-postgres', () => {
   it('a second broker sharing the server never adopts another broker\'s database (409), and a prefix separates them', async () => {
     const other = await startService({ service: 'dsb-postgres' });
     try {
-      const post = (instanceId: string) => fetch(`${other.url}/service_instances`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instanceId, instanceSettings: {} }) });
+      const post = (instanceId: string) => fetch(`${other.url}/service_instances`, { method: 'POST', headers: { ...other.headers, 'content-type': 'application/json' }, body: JSON.stringify({ instanceId, instanceSettings: {} }) });
       const r = await post(id('src'));
       expect(r.status).toBe(409);
       expect(((await r.json()) as Json).message).toMatch(/already exists on the PostgreSQL server/);
-      expect((await fetch(`${other.url}/service_instances/${id('src')}`)).status).toBe(404);
+      expect((await fetch(`${other.url}/service_instances/${id('src')}`, { headers: other.headers })).status).toBe(404);
     } finally { await other.stop(); rmSync(other.dataDir, { recursive: true, force: true }); }
   });
 

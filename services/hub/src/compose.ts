@@ -41,6 +41,7 @@ export async function composeHub(c: HubComposeConfig): Promise<ComposedHub> {
   const store = new HubStore(db);
   const engine = new OperationEngine(db, { exclusive: !c.databaseUrl, leaseMs: 3000, concurrency: 32 });
   const gateway = c.gateway ?? new HttpSiteGateway({ timeoutMs: c.siteCallTimeoutMs, transferTimeoutMs: c.transferTimeoutMs });
+  for (const cr of await store.listSiteCredentials()) gateway.setToken?.(cr.url, cr.token);
   const hub = new HubService(store, gateway, engine, config);
   let timer: NodeJS.Timeout | undefined;
   let probing: Promise<void> | undefined;

@@ -138,6 +138,14 @@ export class FakeSiteGateway implements SiteGateway {
   async artifactRegistries(url: string) { return this.site(url).registries; }
   async copyRepos(url: string) { return this.site(url).copyRepos; }
 
+  /** Like a Site whose CRBs offer no grants: the plain CRB URL. */
+  async grantCopyAccess(url: string, req: { copyRepoURN: string; copyId: string; access: string }): Promise<{ url: string; repoId: string | null }> {
+    const s = this.site(url);
+    const crb = s.copyRepos.find((c) => c.urn === req.copyRepoURN);
+    if (!crb) throw new UpstreamError(url, `no CRB '${req.copyRepoURN}'`, { upstreamStatus: 400 });
+    this.calls.push(`grant ${req.access} ${req.copyRepoURN} ${req.copyId}`);
+    return { url: crb.url, repoId: req.access === 'write' ? 'default' : null };
+  }
   async transferCopy(crbUrl: string, copyId: string, req: { targetUrl: string; targetCopyId?: string }): Promise<TransferResult> {
     const src = this.crbs.get(crbUrl);
     if (!src) throw new UpstreamError(crbUrl, 'ECONNREFUSED', {});

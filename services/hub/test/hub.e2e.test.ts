@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { requireTestPostgres } from '@ocopea/sql-store';
-import { startService, type StartedService } from '@ocopea/testing';
+import { authHeaders, startService, TEST_ADMIN_TOKEN, type StartedService } from '@ocopea/testing';
 
 jest.setTimeout(300_000);
 
@@ -18,7 +18,7 @@ const EXAMPLES = path.resolve(__dirname, '../../../examples');
 
 async function call(base: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: Json; headers: Headers }> {
   const res = await fetch(`${base}${p}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method, headers: authHeaders(body === undefined ? {} : { 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   let parsed: Json = text;
@@ -65,9 +65,9 @@ describe.each(DSBS)('hub end to end (two real sites, $service)', (dsbCase) => {
       ]);
       const site = await start('site', { OCOPEA_SITE_NAME: `site-${name}`, OCOPEA_SITE_POLL_MAX_MS: '500' });
       sites[name] = site;
-      await ok(site.url, 'POST', '/site/commands/register-crb', { crbUrn: `crb-${name}`, crbUrl: crb.url });
-      await ok(site.url, 'POST', '/site/commands/register-dsb', { dsbUrn: 'dsb', dsbUrl: dsb.url });
-      await ok(site.url, 'POST', '/site/commands/register-psb', { psbUrn: 'psb', psbUrl: psb.url });
+      await ok(site.url, 'POST', '/site/commands/register-crb', { crbUrn: `crb-${name}`, crbUrl: crb.url, token: crb.token });
+      await ok(site.url, 'POST', '/site/commands/register-dsb', { dsbUrn: 'dsb', dsbUrl: dsb.url, token: dsb.token });
+      await ok(site.url, 'POST', '/site/commands/register-psb', { psbUrn: 'psb', psbUrl: psb.url, token: psb.token });
       await ok(site.url, 'POST', '/site/commands/add-custom-artifact-registry', { name: 'local', url: pathToFileURL(EXAMPLES).href });
     }
     hub = await start('hub', { HUB_POLL_MAX_DELAY_MS: '500', HUB_PROBE_INTERVAL_MS: '1000' });
@@ -86,8 +86,8 @@ describe.each(DSBS)('hub end to end (two real sites, $service)', (dsbCase) => {
   });
 
   it('deploys notes-app on site-a, saves an image, deploys it on site-b and reads the same note there', async () => {
-    const siteA = await ok(hub.url, 'POST', '/commands/add-site', { urn: 'site-a', url: sites.a.url }, 201);
-    const siteB = await ok(hub.url, 'POST', '/commands/add-site', { urn: 'site-b', url: sites.b.url }, 201);
+    const siteA = await ok(hub.url, 'POST', '/commands/add-site', { urn: 'site-a', url: sites.a.url, token: TEST_ADMIN_TOKEN }, 201);
+    const siteB = await ok(hub.url, 'POST', '/commands/add-site', { urn: 'site-b', url: sites.b.url, token: TEST_ADMIN_TOKEN }, 201);
     const template = await ok(hub.url, 'POST', '/commands/createApplicationTemplate', {
       name: 'notes-app', version: '1.0', description: 'notes', entryPointServiceName: 'notes-svc', createdByUserId: USER,
       appServiceTemplates: [{

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PsbPaths } from '@ocopea/api';
 import { NotFoundError } from '@ocopea/errors';
-import { createServiceApp, type Logger } from '@ocopea/service-kit';
+import { createServiceApp, refuseUpgrade, type Logger } from '@ocopea/service-kit';
 import type { K8sPsb } from './domain/k8s-psb';
 import { APP_SERVICE_ID_MAX_LENGTH } from './domain/manifests';
 import { PodLogFollower } from './domain/pod-logs';
@@ -81,14 +81,16 @@ const LOGS_DATA = /^\/psb\/app-services\/([^/]+)\/([^/]+)\/logs\/data\/?$/;
  * `{message, timestamp, messageType, serviceId}` line of the app service's pods. Unknown app services get close code
  * 4404. Returns a function closing every open socket (for shutdown).
  */
-export function attachLogsWebSocket(server: Server, deps: PsbK8sDeps, log: Logger): () => void {
+export function attachLogsWebSocket(server: Server, deps: PsbK8sDeps, log: Logger, authorize: (req: IncomingMessage) => Promise<unknown>): () => void {
   const wss = new WebSocketServer({ noServer: true });
   const followers = new Set<PodLogFollower>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const m = LOGS_DATA.exec(new URL(req.url ?? '/', 'http://x').pathname);
     if (!m) { socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n'); return; }
-    const space = decodeURIComponent(m[1]); const id = decodeURIComponent(m[2]);
-    wss.handleUpgrade(req, socket, head, (ws) => { void serve(ws, space, id); });
+    let space: string, id: string;
+    try { space = decodeURIComponent(m[1]); id = decodeURIComponent(m[2]); } catch { socket.destroy(); return; }
+    // The caller is checked (a viewer may read logs) before anything is upgraded.
+    authorize(req).then(() => wss.handleUpgrade(req, socket, head, (ws) => { void serve(ws, space, id); }), (err: unknown) => refuseUpgrade(socket, err));
   });
 
   async function serve(ws: WebSocket, space: string, id: string): Promise<void> {

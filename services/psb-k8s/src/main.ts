@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const svc = createPsbK8sApp(deps);
   let closeLogs = () => undefined as void;
   const running = await runService(svc, { port: servicePort(8086), onClose: () => closeLogs() });
-  closeLogs = attachLogsWebSocket(running.server, deps, svc.log);
+  closeLogs = attachLogsWebSocket(running.server, deps, svc.log, (req) => svc.authorizeUpgrade(req));
   svc.log.info({ cluster: psb.kc.getCurrentCluster()?.server }, 'psb-k8s driving this Kubernetes API');
 }
 

@@ -8,7 +8,7 @@ import { buildDeployment, httpPortOf, imageOf, parseSettings, type AppServiceMan
 import { appServiceState } from '../src/domain/status';
 import { PodLogFollower, type LogLine } from '../src/domain/pod-logs';
 import { composePsb } from '../src/compose';
-import { FakeKubernetesApiServer } from './fake-kubernetes-api-server';
+import { FakeKubernetesApiServer } from '@ocopea/testing';
 
 const m = (over: Partial<AppServiceManifest> = {}): AppServiceManifest => ({ appServiceId: 'a', space: 'default', imageName: 'app', ...over });
 

@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { psbClient } from '@ocopea/api';
-import { startService, type StartedService } from '@ocopea/testing';
-import { FakeKubernetesApiServer } from './fake-kubernetes-api-server';
+import { FakeKubernetesApiServer, startService, type StartedService } from '@ocopea/testing';
 
 describe('psb-k8s child process against the fake Kubernetes API server', () => {
   let fake: FakeKubernetesApiServer;
@@ -30,7 +29,7 @@ describe('psb-k8s child process against the fake Kubernetes API server', () => {
   });
 
   it('deploys, reports running at the configured node host, streams logs and deletes', async () => {
-    const psb = psbClient(svc.url);
+    const psb = psbClient(svc.url, { headers: svc.headers });
     expect((await psb.get('/psb/info')).data).toMatchObject({ type: 'k8s', appServiceIdMaxLength: 63 });
     expect((await psb.get('/psb/spaces')).data.map((s) => s.name)).toEqual(['default', 'apps']);
 
@@ -51,7 +50,7 @@ describe('psb-k8s child process against the fake Kubernetes API server', () => {
     fake.appendLog('apps', pod.metadata.name, 'hello from the pod', new Date(1717000000000));
     const logs = (await psb.get('/psb/app-services/{space}/{appServiceId}/logs', { path: { space: 'apps', appServiceId: 'notes' } })).data;
     const frame = await new Promise<unknown>((resolve, reject) => {
-      const ws = new WebSocket(logs.address);
+      const ws = new WebSocket(logs.address, { headers: svc.headers });
       ws.once('message', (d) => { resolve(JSON.parse(String(d))); ws.close(); });
       ws.once('error', reject);
     });

@@ -1,4 +1,4 @@
-// psb-k8s against the FAKE Kubernetes API server (test/fake-kubernetes-api-server.ts): the PSB runs in-process over
+// psb-k8s against the FAKE Kubernetes API server (libs/testing/src/fake-kubernetes-api-server.ts): the PSB runs in-process over
 // real HTTP, talks to the fake through @kubernetes/client-node with a generated kubeconfig, and the tests assert the
 // exact objects it creates and deletes and how it maps their state. No real cluster is involved.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { runService, type RunningService } from '@ocopea/service-kit';
 import { attachLogsWebSocket, createPsbK8sApp, type PsbK8sDeps } from '../src/app';
 import { composePsb } from '../src/compose';
-import { FakeKubernetesApiServer } from './fake-kubernetes-api-server';
+import { FakeKubernetesApiServer } from '@ocopea/testing';
 
 /** The JSON answers read by the tests. */
 interface Answer { message?: string; statusMessage?: string; address?: string; status?: unknown; [k: string]: unknown }
@@ -65,7 +65,7 @@ describe('psb-k8s against the fake Kubernetes API server', () => {
     const svc = createPsbK8sApp(deps);
     expect(svc.unhandledOperations()).toEqual([]);
     running = await runService(svc, { port: 0, host: '127.0.0.1', handleSignals: false });
-    closeLogs = attachLogsWebSocket(running.server, deps, svc.log);
+    closeLogs = attachLogsWebSocket(running.server, deps, svc.log, (req) => svc.authorizeUpgrade(req));
     base = running.url;
   });
 

@@ -43,11 +43,12 @@ async function main(): Promise<void> {
   });
   supervisor.start();
   const stopChildren = env.PSB_PROCESS_STOP_CHILDREN_ON_EXIT === '1';
-  const running = await runService(createPsbProcessApp({ supervisor, version }), {
+  const svc = createPsbProcessApp({ supervisor, version });
+  const running = await runService(svc, {
     port: servicePort(8085),
     onClose: () => supervisor.close({ stopChildren }),
   });
-  const logs = attachLogsSocket(running.server, supervisor, { tailLines: int('PSB_PROCESS_LOG_TAIL_LINES', 200), pollMs: 200 });
+  const logs = attachLogsSocket(running.server, supervisor, { tailLines: int('PSB_PROCESS_LOG_TAIL_LINES', 200), pollMs: 200, authorize: (req) => svc.authorizeUpgrade(req) });
   // Open log sockets would hold the HTTP drain until its timeout: cut them as soon as shutdown begins.
   process.once('SIGTERM', () => logs.close());
   process.once('SIGINT', () => logs.close());

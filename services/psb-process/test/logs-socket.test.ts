@@ -30,7 +30,7 @@ describe('logs websocket refusals', () => {
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
-    sock = attachLogsSocket(server, sup, { tailLines: 10, pollMs: 100 });
+    sock = attachLogsSocket(server, sup, { tailLines: 10, pollMs: 100, authorize: async () => undefined });
   });
   afterAll(async () => { sock.close(); await new Promise((r) => server.close(r)); });
 

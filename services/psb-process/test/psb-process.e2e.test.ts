@@ -51,10 +51,10 @@ function recordPids(): void {
   } catch { /* not written yet */ }
 }
 
-const client = () => psbClient(psbSvc.url);
+const client = () => psbClient(psbSvc.url, { headers: psbSvc.headers });
 
 async function deploy(body: psb.components['schemas']['DeployAppServiceManifestDTO']) {
-  const res = await fetch(`${psbSvc.url}/psb/app-services`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${psbSvc.url}/psb/app-services`, { method: 'POST', headers: { ...psbSvc.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const json = await res.json() as { status?: number; message: string; code?: number };
   recordPids();
   return { status: res.status, body: json };
@@ -121,7 +121,7 @@ describe('psb-process (real PSB, real child processes)', () => {
     const logs = (await client().get('/psb/app-services/{space}/{appServiceId}/logs', { path: { space: 'default', appServiceId: 'notes-files' } })).data;
     expect(logs).toEqual({ address: `ws://127.0.0.1:${psbSvc.port}/psb/app-services/default/notes-files/logs/data`, serialization: 'json' });
     const frames: LogFrame[] = [];
-    const ws = new WebSocket(logs.address);
+    const ws = new WebSocket(logs.address, { headers: psbSvc.headers });
     ws.on('message', (d) => frames.push(JSON.parse(String(d)) as LogFrame));
     await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
     const waitFrame = async (pred: (f: LogFrame) => boolean) => {
@@ -145,9 +145,9 @@ describe('psb-process (real PSB, real child processes)', () => {
     expect(isSameProcessAlive(pid, {})).toBe(false);
     expect(await closed).toBe(1000);
     await expect(fetch(`${running.entryPointURL}/healthz`)).rejects.toThrow();
-    const gone = await fetch(`${psbSvc.url}/psb/app-services/default/notes-files`);
+    const gone = await fetch(`${psbSvc.url}/psb/app-services/default/notes-files`, { headers: psbSvc.headers });
     expect(gone.status).toBe(404);
-    expect((await fetch(`${psbSvc.url}/psb/app-services/default/notes-files`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetch(`${psbSvc.url}/psb/app-services/default/notes-files`, { method: 'DELETE', headers: psbSvc.headers })).status).toBe(404);
   });
 
   it('deploys notes-app with a postgres binding', async () => {
@@ -188,7 +188,7 @@ describe('psb-process (real PSB, real child processes)', () => {
     const s = await waitStatus('crasher', ['error', 'running']);
     expect(s).toMatchObject({ status: 'error', instances: 0, entryPointURL: null });
     expect(s.statusMessage).toMatch(/exited with code 3.*boom: no storage configured/s);
-    const ws = new WebSocket(`ws://127.0.0.1:${psbSvc.port}/psb/app-services/default/crasher/logs/data`);
+    const ws = new WebSocket(`ws://127.0.0.1:${psbSvc.port}/psb/app-services/default/crasher/logs/data`, { headers: psbSvc.headers });
     const first = await new Promise<LogFrame>((r, j) => { ws.once('message', (d) => r(JSON.parse(String(d)) as LogFrame)); ws.once('error', j); });
     ws.close();
     expect(first).toMatchObject({ message: 'boom: no storage configured', messageType: 'err', serviceId: 'crasher' });
@@ -207,7 +207,7 @@ describe('psb-process (real PSB, real child processes)', () => {
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(msg);
     }
-    expect((await fetch(`${psbSvc.url}/psb/app-services/default/b1`)).status).toBe(404);
+    expect((await fetch(`${psbSvc.url}/psb/app-services/default/b1`, { headers: psbSvc.headers })).status).toBe(404);
   });
 
   it('runs an app as the unprivileged user, in its own process group, with core dumps off, an open-files limit and only its own environment', async () => {
@@ -306,7 +306,7 @@ describe('psb-process (real PSB, real child processes)', () => {
     expect(v.statusMessage).toBe(`process ${victimPid} is no longer running (found after a PSB restart)`);
 
     const frames: LogFrame[] = [];
-    const ws = new WebSocket(`ws://127.0.0.1:${psbSvc.port}/psb/app-services/default/keeper/logs/data`);
+    const ws = new WebSocket(`ws://127.0.0.1:${psbSvc.port}/psb/app-services/default/keeper/logs/data`, { headers: psbSvc.headers });
     ws.on('message', (d) => frames.push(JSON.parse(String(d)) as LogFrame));
     const until = Date.now() + 10_000;
     while (!frames.some((f) => f.message === `note ${during.id} added`) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
@@ -349,7 +349,7 @@ describe('psb-process stopping children', () => {
       const other = await startService({ service: 'psb-process', dataDir: dir, env: { ...psbEnv, PSB_PROCESS_STOP_CHILDREN_ON_EXIT: stopChildren ? '1' : '0' } });
       let pid = 0;
       try {
-        const c = psbClient(other.url);
+        const c = psbClient(other.url, { headers: other.headers });
         await c.post('/psb/app-services', { body: { appServiceId: 'app', space: 'default', imageName: 'notes-app', environmentVariables: { NOTES_DIR: path.join(dir, 'notes') } } });
         const deadline = Date.now() + 30_000;
         let s: Instance;
@@ -378,7 +378,7 @@ describe('psb-process stopping children', () => {
     const other = await startService({ service: 'psb-process', dataDir: dir, env: { ...psbEnv, PSB_PROCESS_START_TIMEOUT_MS: '1500', PSB_PROCESS_ARTIFACTS_DIR: arts } });
     let pid = 0;
     try {
-      const c = psbClient(other.url);
+      const c = psbClient(other.url, { headers: other.headers });
       await c.post('/psb/app-services', { body: { appServiceId: 'silent', space: 'default', imageName: 'silent' } });
       let s = (await c.get('/psb/app-services/{space}/{appServiceId}', { path: { space: 'default', appServiceId: 'silent' } })).data;
       expect(s).toMatchObject({ status: 'starting', instances: 1, entryPointURL: null });

@@ -32,10 +32,11 @@ async function main(): Promise<void> {
       startService({ service: 'site', env: { LOG_LEVEL: 'warn' } }),
     ]);
     services.push(crb, dsb, psb, site);
-    const c = siteClient(site.url);
-    const info = (await c.post('/site/commands/register-dsb', { body: { dsbUrn: 'bench-dsb', dsbUrl: dsb.url } })).data;
-    await c.post('/site/commands/register-psb', { body: { psbUrn: 'process-psb', psbUrl: psb.url } });
-    await c.post('/site/commands/register-crb', { body: { crbUrn: 'fs-crb', crbUrl: crb.url } });
+    // Authenticated as in production: the Site with its admin token, each broker registered with its own.
+    const c = siteClient(site.url, { headers: site.headers });
+    const info = (await c.post('/site/commands/register-dsb', { body: { dsbUrn: 'bench-dsb', dsbUrl: dsb.url, token: dsb.token } })).data;
+    await c.post('/site/commands/register-psb', { body: { psbUrn: 'process-psb', psbUrl: psb.url, token: psb.token } });
+    await c.post('/site/commands/register-crb', { body: { crbUrn: 'fs-crb', crbUrl: crb.url, token: crb.token } });
     await c.post('/site/commands/add-custom-artifact-registry', { body: { name: 'local', url: 'http://127.0.0.1/artifacts' } });
     const plan = info.plans[0].id;
     const envFor = (bind: string) => (DSB === 'postgres' ? { NOTES_DATABASE_URL: `\${${bind}.uri}` } : { NOTES_DIR: `\${${bind}.path}` });
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
         ? { 'files-a': { dsbUrn: 'bench-dsb', plan }, 'files-b': { dsbUrn: 'bench-dsb', plan } }
         : { 'files-a': { dsbUrn: 'bench-dsb', plan } },
     });
-    const brokerWait = async () => ((await (await fetch(`${site.origin}/healthz`)).json()) as { brokerWait: { busyMs: number } }).brokerWait.busyMs;
+    const brokerWait = async () => ((await (await fetch(`${site.origin}/healthz`, { headers: site.headers })).json()) as { brokerWait: { busyMs: number } }).brokerWait.busyMs;
     const appState = async (id: string) => (await c.get('/site/app-instance/{appInstanceId}', { path: { appInstanceId: id } })).data;
     const spin = async <T>(probe: () => Promise<T | undefined>): Promise<T> => {
       for (;;) { const v = await probe(); if (v !== undefined) return v; await new Promise((r) => setTimeout(r, 2)); }

@@ -47,6 +47,7 @@ export async function composeSite(o: ComposeOptions): Promise<SiteParts> {
   const store = new SiteStore(db);
   const tracker = o.tracker ?? new WaitTracker();
   const brokers = o.brokers ?? new HttpBrokers(tracker);
+  for (const c of await store.listBrokerCredentials()) brokers.setToken?.(c.url, c.token);
   const bus = new LogBus();
   const work: WorkContext = { store, brokers, bus, tracker, settings: { ...DEFAULT_WORK_SETTINGS, ...o.settings } };
   const engine = new OperationEngine(db, { exclusive: !o.databaseUrl, onError: (err, id) => console.error('operation engine', id ?? '', err) });

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const svc = createSiteApp(parts);
   let detach = () => {};
   const running = await runService(svc, { port: servicePort(8080), onClose: async () => { detach(); await parts.close(); } });
-  detach = attachLogSockets(running.server, svc.basePath, { bus: parts.bus, brokers: parts.brokers, source: storeMessageSource(parts.store) });
+  detach = attachLogSockets(running.server, svc.basePath, { bus: parts.bus, brokers: parts.brokers, source: storeMessageSource(parts.store), authorize: (req) => svc.authorizeUpgrade(req) });
 }
 
 main().catch((err) => {

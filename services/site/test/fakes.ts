@@ -134,6 +134,8 @@ export class FakeCrb implements CrbPort {
     this.data.delete(id);
     return had ? 'deleted' as const : 'gone' as const;
   }
+  /** Like an orcs CRB: no grants, so the Site passes its plain URL. */
+  async grant() { this.check(); return undefined; }
 }
 
 /** Routes broker URLs to fakes. */

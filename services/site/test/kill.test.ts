@@ -28,7 +28,7 @@ describe('Site killed with SIGKILL mid-operation (real child process, brokers ov
 
   async function start(dataDir?: string, extra: Record<string, string> = {}) {
     site = await startService({ service: 'site', dataDir, env: { ...env, ...extra } });
-    client = siteClient(site.url);
+    client = siteClient(site.url, { headers: site.headers });
     return site;
   }
   const app = async (id: string) => (await client.get('/site/app-instance/{appInstanceId}', { path: { appInstanceId: id } })).data;

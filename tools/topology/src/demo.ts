@@ -6,6 +6,10 @@ export interface DemoStep { step: string; ms: number; detail: string }
 /** What the story needs to know about the topology. */
 export interface DemoTarget {
   hubUrl: string;
+  /** Bearer token for the Hub (operator or admin). */
+  hubToken?: string;
+  /** Bearer token for the first Site (a viewer suffices: the demo only reads what its brokers call themselves). */
+  siteToken?: string;
   /** Hub site ids and Site URLs of where to deploy first and where to bring the saved image up. */
   from: { siteId: string; siteUrl: string; name: string };
   to: { siteId: string; siteUrl: string; name: string };
@@ -22,7 +26,8 @@ export interface DemoTarget {
  * both. Throws on the first failure. Bytes travel broker to broker; the Hub and Sites only orchestrate.
  */
 export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
-  const hub = hubClient(t.hubUrl, { timeoutMs: 30_000 });
+  const bearer = (token?: string): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+  const hub = hubClient(t.hubUrl, { timeoutMs: 30_000, headers: bearer(t.hubToken) });
   const steps: DemoStep[] = [];
   const stamp = Date.now().toString(36);
   // The Hub identifies users by UUID (orcs did too); the demo acts as one fixed user.
@@ -37,7 +42,7 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
   };
 
   // What this topology's brokers call themselves, so the template matches them (PSB type, DSB protocol).
-  const site = siteClient(t.from.siteUrl);
+  const site = siteClient(t.from.siteUrl, { headers: bearer(t.siteToken) });
   const psbs = (await site.get('/site/psb')).data as { urn: string; type: string }[];
   const catalog = (await site.get('/dsb/catalog')).data as { urn: string; plans: { supportedProtocols?: { protocolName: string }[] }[] }[];
   const dsbUrn = t.storage === 'postgres' ? 'dsb-postgres' : 'dsb-fs';

@@ -7,6 +7,10 @@
 //   OCOPEA_SITE_A_DSBS=dsb-fs=http://dsb-fs-a:8084/dsb,dsb-postgres=http://dsb-pg-a:8083/dsb
 //   OCOPEA_SITE_A_PSBS=psb-process=http://psb-a:8085
 //   OCOPEA_SITE_A_ARTIFACT_REGISTRY=local-artifacts=file:///app/examples   (optional)
+// Credentials (every service is authenticated; each optional for peers that need none):
+//   OCOPEA_HUB_TOKEN=...                 the Hub's admin token (to add the Sites)
+//   OCOPEA_SITE_A_TOKEN=...              the Site's admin token (to register on it; the Hub stores it with add-site)
+//   OCOPEA_SITE_A_TOKEN_CRB_FS=...       a broker's token, by its URN upper-cased (- becomes _); the Site stores it
 import { siteClient, hubClient } from '@ocopea/api';
 import { UpstreamError } from '@ocopea/errors';
 
@@ -15,6 +19,8 @@ const pairs = (v: string | undefined) => (v ?? '').split(',').filter(Boolean).ma
   if (i < 1) throw new Error(`expected urn=url, got '${p}'`);
   return [p.slice(0, i).trim(), p.slice(i + 1).trim()] as const;
 });
+
+const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
 
 async function retry<T>(what: string, fn: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -34,18 +40,20 @@ async function main() {
     const key = `OCOPEA_${name.toUpperCase().replace(/-/g, '_')}`;
     const url = process.env[`${key}_URL`];
     if (!url) throw new Error(`${key}_URL is not set`);
-    const site = siteClient(url);
+    const siteToken = process.env[`${key}_TOKEN`];
+    const site = siteClient(url, { headers: bearer(siteToken) });
+    const tokenOf = (urn: string) => process.env[`${key}_TOKEN_${urn.toUpperCase().replace(/-/g, '_')}`] || undefined;
     console.log(`${name} (${url})`);
     for (const [urn, crbUrl] of pairs(process.env[`${key}_CRB`])) {
-      await retry(`CRB ${urn}`, () => site.post('/site/commands/register-crb', { body: { crbUrn: urn, crbUrl } }));
+      await retry(`CRB ${urn}`, () => site.post('/site/commands/register-crb', { body: { crbUrn: urn, crbUrl, token: tokenOf(urn) } }));
       console.log(`  registered CRB ${urn}`);
     }
     for (const [urn, dsbUrl] of pairs(process.env[`${key}_DSBS`])) {
-      await retry(`DSB ${urn}`, () => site.post('/site/commands/register-dsb', { body: { dsbUrn: urn, dsbUrl } }));
+      await retry(`DSB ${urn}`, () => site.post('/site/commands/register-dsb', { body: { dsbUrn: urn, dsbUrl, token: tokenOf(urn) } }));
       console.log(`  registered DSB ${urn}`);
     }
     for (const [urn, psbUrl] of pairs(process.env[`${key}_PSBS`])) {
-      await retry(`PSB ${urn}`, () => site.post('/site/commands/register-psb', { body: { psbUrn: urn, psbUrl } }));
+      await retry(`PSB ${urn}`, () => site.post('/site/commands/register-psb', { body: { psbUrn: urn, psbUrl, token: tokenOf(urn) } }));
       console.log(`  registered PSB ${urn}`);
     }
     for (const [regName, regUrl] of pairs(process.env[`${key}_ARTIFACT_REGISTRY`])) {
@@ -55,7 +63,7 @@ async function main() {
     const hubUrl = process.env.OCOPEA_HUB_URL;
     if (hubUrl) {
       await retry('Hub', async () => {
-        try { await hubClient(hubUrl).post('/commands/add-site', { body: { urn: name, url } }); } catch (err) {
+        try { await hubClient(hubUrl, { headers: bearer(process.env.OCOPEA_HUB_TOKEN) }).post('/commands/add-site', { body: { urn: name, url, token: siteToken } }); } catch (err) {
           if (!(err instanceof UpstreamError && err.isConflict)) throw err;
         }
       });

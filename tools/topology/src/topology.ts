@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { siteClient, hubClient } from '@ocopea/api';
@@ -15,11 +16,17 @@ export interface SiteTopology {
   psbUrl: string;
   /** Hub id of the site, once added. */
   hubSiteId?: string;
+  /** The Site's admin token, and the file that holds it (0600). */
+  siteToken: string;
+  siteTokenFile: string;
 }
 
 /** A running local topology. */
 export interface Topology {
   hubUrl: string;
+  /** The Hub's admin token, and the file that holds it (0600): what a user of this topology signs in with. */
+  hubToken: string;
+  hubTokenFile: string;
   sites: SiteTopology[];
   services: StartedService[];
   postgres: boolean;
@@ -78,14 +85,20 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
   const services: StartedService[] = [];
   const appUser = appUserEnv();
   const port = async (p: number) => (o.ports === 'free' ? freePort() : p);
+  // Every service runs authenticated with an admin token of its own, kept 0600 under the data root and reused by
+  // later runs; the Sites get their brokers' tokens at registration, the Hub its Sites' tokens with add-site.
+  const tokensDir = path.join(dataRoot, 'tokens');
+  mkdirSync(tokensDir, { recursive: true, mode: 0o700 });
+  chmodSync(tokensDir, 0o700);
   const start = async (service: string, site: string, p: number, env: Record<string, string> = {}) => {
     const dataDir = path.join(dataRoot, site, service);
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Apps of a root PSB run as another user, who must reach the dsb-fs volumes below (the data dirs themselves stay
-    // closed; dsb-fs opens its own to the volume owner's group only).
+    // closed; dsb-fs opens its own to the volume owner's group only): search, not read, for others on the way there.
     if (process.getuid?.() === 0) for (const d of [dataRoot, path.join(dataRoot, site)]) passable(d);
+    const tokenFile = path.join(tokensDir, `${site === 'hub' ? 'hub' : `${site}-${service}`}.token`);
     // As each package's start script runs it (crb-fs compiled, the DSBs without the ESM loader): what users measure.
-    const s = await startService({ service, dataDir, port: await port(p), env, asStartScript: true });
+    const s = await startService({ service, dataDir, port: await port(p), env: { ...env, OCOPEA_ADMIN_TOKEN: tokenOf(tokenFile) }, asStartScript: true });
     services.push(s);
     log(`  ${site.padEnd(6)} ${service.padEnd(13)} ${s.url.padEnd(36)} docs ${s.origin}/docs`);
     return s;
@@ -106,20 +119,20 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
       // Ctrl-C must stop the apps too: psb-process leaves children running on exit unless told otherwise.
       const psb = await start('psb-process', name, PORTS.psb + off, { PSB_PROCESS_STOP_CHILDREN_ON_EXIT: '1', ...appUser.psb });
       const site = await start('site', name, PORTS.site + off, { OCOPEA_SITE_NAME: name, OCOPEA_SITE_LOCATION: JSON.stringify({ name, latitude: 0, longitude: i, properties: {} }) });
-      const sc = siteClient(site.url);
-      await sc.post('/site/commands/register-crb', { body: { crbUrn: URNS.crb, crbUrl: crb.url } });
-      await sc.post('/site/commands/register-dsb', { body: { dsbUrn: URNS.dsbFs, dsbUrl: dsbFs.url } });
-      if (dsbPg) await sc.post('/site/commands/register-dsb', { body: { dsbUrn: URNS.dsbPostgres, dsbUrl: dsbPg.url } });
-      await sc.post('/site/commands/register-psb', { body: { psbUrn: URNS.psb, psbUrl: psb.url } });
+      const sc = siteClient(site.url, { headers: site.headers });
+      await sc.post('/site/commands/register-crb', { body: { crbUrn: URNS.crb, crbUrl: crb.url, token: crb.token } });
+      await sc.post('/site/commands/register-dsb', { body: { dsbUrn: URNS.dsbFs, dsbUrl: dsbFs.url, token: dsbFs.token } });
+      if (dsbPg) await sc.post('/site/commands/register-dsb', { body: { dsbUrn: URNS.dsbPostgres, dsbUrl: dsbPg.url, token: dsbPg.token } });
+      await sc.post('/site/commands/register-psb', { body: { psbUrn: URNS.psb, psbUrl: psb.url, token: psb.token } });
       await sc.post('/site/commands/add-custom-artifact-registry', { body: { name: URNS.artifactRegistry, url: `file://${path.join(ROOT, 'examples')}` } });
-      sites.push({ name, siteUrl: site.url, crbUrl: crb.url, dsbFsUrl: dsbFs.url, dsbPostgresUrl: dsbPg?.url, psbUrl: psb.url });
+      sites.push({ name, siteUrl: site.url, crbUrl: crb.url, dsbFsUrl: dsbFs.url, dsbPostgresUrl: dsbPg?.url, psbUrl: psb.url, siteToken: site.token, siteTokenFile: path.join(tokensDir, `${name}-site.token`) });
     }
     log('hub:');
     const hub = await start('hub', 'hub', PORTS.hub);
-    const hc = hubClient(hub.url);
+    const hc = hubClient(hub.url, { headers: hub.headers });
     for (const s of sites) {
       try {
-        const res = await hc.post('/commands/add-site', { body: { urn: s.name, url: s.siteUrl } });
+        const res = await hc.post('/commands/add-site', { body: { urn: s.name, url: s.siteUrl, token: s.siteToken } });
         s.hubSiteId = String(res.data);
       } catch (err) {
         if (!(err instanceof UpstreamError && err.isConflict)) throw err;
@@ -127,11 +140,19 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
     }
     const listed = (await hc.get('/site')).data as { id: string; urn: string }[];
     for (const s of sites) s.hubSiteId ??= listed.find((x) => x.urn === s.name)?.id;
-    return { hubUrl: hub.url, sites, services, postgres, stop };
+    return { hubUrl: hub.url, hubToken: hub.token, hubTokenFile: path.join(tokensDir, 'hub.token'), sites, services, postgres, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The token in `file`, made (32 random bytes, 0600) if the file does not exist yet. */
+function tokenOf(file: string): string {
+  try { return readFileSync(file, 'utf8').trim(); } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; }
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(file, token + '\n', { mode: 0o600 });
+  return token;
 }
 
 async function reachable(url: string): Promise<boolean> {

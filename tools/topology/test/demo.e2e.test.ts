@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runDemo, startTopology, type Topology } from '../src';
@@ -22,7 +23,7 @@ describe('demo story across two sites (real processes, real HTTP)', () => {
   it('deploys on site-a, saves an image, deploys it on site-b and reads the same data there, stops both', async () => {
     const [a, b] = topo.sites;
     const steps = await runDemo({
-      hubUrl: topo.hubUrl,
+      hubUrl: topo.hubUrl, hubToken: topo.hubToken, siteToken: a.siteToken,
       from: { siteId: a.hubSiteId!, siteUrl: a.siteUrl, name: a.name },
       to: { siteId: b.hubSiteId!, siteUrl: b.siteUrl, name: b.name },
       timeoutMs: 60_000,
@@ -32,6 +33,28 @@ describe('demo story across two sites (real processes, real HTTP)', () => {
       'deploy the image on site-b', 'read the note on site-b', 'stop both',
     ]);
   }, 240_000);
+
+  it('every service listens on 127.0.0.1 only (ss -ltn), and nothing any of them wrote is open to group or others', () => {
+    const listening = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' }).split('\n').map((l) => l.trim().split(/\s+/)[3]).filter(Boolean);
+    for (const s of topo.services) {
+      const local = listening.filter((a) => a.endsWith(`:${s.port}`));
+      expect({ service: s.name, local }).toEqual({ service: s.name, local: [`127.0.0.1:${s.port}`] });
+    }
+    // Every directory and file under the topology's data root: the services' state (embedded databases, copies,
+    // volumes, registries, generated keys) and the tokens.
+    const loose: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = path.join(dir, name);
+        const st = lstatSync(p);
+        if (st.isSymbolicLink()) continue;
+        if ((st.mode & 0o077) !== 0) loose.push(`${p} ${(st.mode & 0o777).toString(8)}`);
+        if (st.isDirectory()) walk(p);
+      }
+    };
+    walk(dataRoot);
+    expect(loose).toEqual([]);
+  });
 
   // "A dead site is reported unreachable within the timeout while the other site still shows" is proven with real
   // processes by services/hub/test/hub.e2e.test.ts (live instances on both sites, then site-b killed).

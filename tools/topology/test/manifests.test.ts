@@ -15,7 +15,8 @@ describe('k8s/ manifests', () => {
       return d.toJS() as Obj;
     }));
   const workloads = docs.filter((d) => ['Deployment', 'StatefulSet', 'Job'].includes(d.kind ?? ''));
-  const podSpec = (w: Obj) => (w.spec as { template: { spec: { containers: { image: string; env?: { name: string; value: string }[] }[]; serviceAccountName?: string } } }).template.spec;
+  type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+  const podSpec = (w: Obj) => (w.spec as { template: { spec: { containers: { image: string; env?: EnvVar[] }[]; serviceAccountName?: string } } }).template.spec;
   const podLabels = (w: Obj) => (w.spec as { template: { metadata?: { labels?: Record<string, string> } } }).template.metadata?.labels ?? {};
 
   it('every object has apiVersion, kind and a name', () => {
@@ -30,6 +31,30 @@ describe('k8s/ manifests', () => {
       if (svc) { expect(SERVICES.has(svc)).toBe(true); deployed.add(svc); }
     }
     expect([...deployed].sort()).toEqual(['crb-fs', 'dsb-postgres', 'hub', 'psb-k8s', 'site']);
+  });
+
+  it('every Ocopea service runs authenticated with its own admin token from the Secret, listening beyond loopback on purpose', () => {
+    const keys = new Set<string>();
+    for (const w of workloads) for (const c of podSpec(w).containers) {
+      const env = c.env ?? [];
+      if (!env.some((e) => e.name === 'OCOPEA_SERVICE')) continue;
+      const token = env.find((e) => e.name === 'OCOPEA_ADMIN_TOKEN');
+      expect(token?.value).toBeUndefined(); // never a literal token in a manifest
+      expect(token?.valueFrom?.secretKeyRef?.name).toBe('ocopea-tokens');
+      keys.add(token!.valueFrom!.secretKeyRef!.key);
+      expect(env.find((e) => e.name === 'OCOPEA_HOST')?.value).toBe('0.0.0.0');
+      expect(env.find((e) => e.name === 'OCOPEA_AUTH')).toBeUndefined();
+    }
+    expect(keys.size).toBe(5); // one token per service
+    const hub = docs.find((d) => d.kind === 'Service' && d.metadata?.name === 'hub');
+    expect((hub!.spec as { type?: string }).type ?? 'ClusterIP').toBe('ClusterIP');
+  });
+
+  it('dsb-postgres keeps its instance registry on a persistent volume', () => {
+    const dsb = workloads.find((w) => w.metadata?.name === 'dsb-postgres')!;
+    expect(dsb.kind).toBe('StatefulSet');
+    expect(JSON.stringify(dsb.spec)).not.toContain('emptyDir');
+    expect((dsb.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates?.length).toBe(1);
   });
 
   it('every Service selects the pods of some workload', () => {
@@ -52,13 +77,27 @@ describe('k8s/ manifests', () => {
 });
 
 describe('docker-compose.yml', () => {
-  const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string>; volumes?: string[] }> };
+  const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string>; volumes?: string[] }> };
 
   it('runs the Hub and two Sites, each with crb-fs, dsb-fs, dsb-postgres and psb-process, all existing services', () => {
     const kinds = Object.values(compose.services).map((s) => s.environment?.OCOPEA_SERVICE).filter(Boolean) as string[];
     for (const k of kinds) expect(SERVICES.has(k)).toBe(true);
     const count = (k: string) => kinds.filter((x) => x === k).length;
     expect([count('hub'), count('site'), count('crb-fs'), count('dsb-fs'), count('dsb-postgres'), count('psb-process')]).toEqual([1, 2, 2, 2, 2, 2]);
+  });
+
+  it('gives every Ocopea service its own token from the env file, and the setup step every token it registers with', () => {
+    const tokens = new Set<string>();
+    for (const s of Object.values(compose.services)) {
+      if (!s.environment?.OCOPEA_SERVICE) continue;
+      const t = s.environment.OCOPEA_ADMIN_TOKEN;
+      expect(t).toMatch(/^\$\{[A-Z_]+_TOKEN:\?/); // from deploy/tokens.env, refused when missing
+      tokens.add(t.split(':')[0]);
+      expect(s.environment.OCOPEA_HOST).toBe('0.0.0.0');
+    }
+    expect(tokens.size).toBe(11);
+    const setup = compose.services.setup.environment!;
+    expect(Object.keys(setup).filter((k) => k.includes('TOKEN')).length).toBe(11);
   });
 
   it('mounts files that exist', () => {

@@ -236,6 +236,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a scoped, short-lived credential for one copy.
+         * @description Extension (not in orcs). Answers a token (a JWT signed HS256 with a key only this CRB holds) that allows
+         *     exactly one thing until it expires:
+         *     - `read`: `GET /copies/{copyId}` and `GET /copies/{copyId}/data` of `copyId`;
+         *     - `write`: `POST /copies/{copyId}` (metadata), `GET /copies/{copyId}` and
+         *       `POST /repositories/{repoId}/copies/{copyId}/data` of `copyId` in `repoId`;
+         *     - `transfer`: what `read` allows, plus `POST /copies/{copyId}/transfer`.
+         *     Anything else with it is a 403. The token works as `Authorization: Bearer <token>` and, for brokers that
+         *     know nothing of tokens, as a path prefix: `{registered URL}/cap/<token>/copies/...` (the Site passes that
+         *     URL as `copyRepoCredentials.url`, so an orcs DSB builds its requests under it unchanged).
+         */
+        post: operations["createGrant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/copies/{copyId}/transfer": {
         parameters: {
             query?: never;
@@ -524,6 +552,43 @@ export interface components {
             } | null;
         };
         /**
+         * @description Extension (not in orcs): body of `createGrant`.
+         * @example {
+         *       "access": "write",
+         *       "copyId": "1b2c3d4e-0000-4000-8000-000000000001",
+         *       "repoId": "default-shpan-repo",
+         *       "ttlSeconds": 3600
+         *     }
+         */
+        GrantRequest: {
+            /** @enum {string} */
+            access: "read" | "write" | "transfer";
+            copyId: components["schemas"]["resourceId"];
+            /** @description Required for `write`. */
+            repoId?: components["schemas"]["resourceId"];
+            /** @description Lifetime (default 3600). */
+            ttlSeconds?: number;
+        };
+        /**
+         * @description Extension (not in orcs): a scoped credential.
+         * @example {
+         *       "token": "eyJhbGciOiJIUzI1NiJ9.e30.sig",
+         *       "pathPrefix": "/cap/eyJhbGciOiJIUzI1NiJ9.e30.sig",
+         *       "expiresAt": 1717003600000
+         *     }
+         */
+        Grant: {
+            /** @description The credential (secret). */
+            token: string;
+            /** @description `/cap/<token>`: append to the registered URL to use the credential without a header. */
+            pathPrefix: string;
+            /**
+             * Format: int64
+             * @description Epoch milliseconds.
+             */
+            expiresAt: number;
+        };
+        /**
          * @description Extension (not in orcs): where to push a copy (body of `transferCopy`).
          * @example {
          *       "targetUrl": "http://crb-b:8080/crb"
@@ -567,6 +632,40 @@ export interface components {
         };
     };
     responses: {
+        /** @description No credential, or one this service does not know (a bad, expired or revoked token, a JWT of another issuer or audience). Sent with `WWW-Authenticate: Bearer`. Extension (not in orcs). */
+        Unauthorized: {
+            headers: {
+                /** @description Always `Bearer`, with `error="invalid_token"` when a credential was sent but not accepted. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 401,
+                 *       "message": "missing credential: send Authorization: Bearer <token>",
+                 *       "reason": "unauthorized"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The credential is known but its role is below the one this operation declares in `x-ocopea-role`, or it is a scoped copy credential for another copy or operation. Extension (not in orcs). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 403,
+                 *       "message": "this operation needs the role admin; principal 'ci' has viewer",
+                 *       "reason": "forbidden"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request is malformed or has invalid values (an id with forbidden characters, a body that does not match, a digest mismatch with reason `digest_mismatch`, ...). */
         BadRequest: {
             headers: {
@@ -739,6 +838,8 @@ export interface operations {
                     "application/json": components["schemas"]["Info"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -775,6 +876,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -800,6 +903,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -830,6 +935,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -859,6 +966,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             default: components["responses"]["Internal"];
         };
@@ -886,6 +995,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             default: components["responses"]["Internal"];
@@ -920,6 +1031,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -976,6 +1089,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             507: components["responses"]["InsufficientStorage"];
@@ -1023,6 +1138,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -1049,6 +1166,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -1079,6 +1198,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             default: components["responses"]["Internal"];
@@ -1107,6 +1228,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -1157,8 +1280,38 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             416: components["responses"]["RangeNotSatisfiable"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    createGrant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantRequest"];
+            };
+        };
+        responses: {
+            /** @description The credential. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Grant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -1188,6 +1341,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             502: components["responses"]["BadGateway"];

@@ -406,6 +406,40 @@ export interface components {
         };
     };
     responses: {
+        /** @description No credential, or one this service does not know (a bad, expired or revoked token, a JWT of another issuer or audience). Sent with `WWW-Authenticate: Bearer`. Extension (not in orcs). */
+        Unauthorized: {
+            headers: {
+                /** @description Always `Bearer`, with `error="invalid_token"` when a credential was sent but not accepted. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 401,
+                 *       "message": "missing credential: send Authorization: Bearer <token>",
+                 *       "reason": "unauthorized"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The credential is known but its role is below the one this operation declares in `x-ocopea-role`, or it is a scoped copy credential for another copy or operation. Extension (not in orcs). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 403,
+                 *       "message": "this operation needs the role admin; principal 'ci' has viewer",
+                 *       "reason": "forbidden"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request is invalid (missing or malformed field, `appServiceId` too long, ...). */
         BadRequest: {
             headers: {
@@ -482,6 +516,8 @@ export interface operations {
                     "application/json": components["schemas"]["PSBInfoDTO"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -511,6 +547,8 @@ export interface operations {
                     "application/json": components["schemas"]["PSBSpaceDTO"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -545,6 +583,8 @@ export interface operations {
                     "application/json": components["schemas"]["PSBAppServiceSummaryDTO"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -580,6 +620,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
@@ -608,6 +650,8 @@ export interface operations {
                     "application/json": components["schemas"]["PSBAppServiceInstanceDTO"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
@@ -636,6 +680,8 @@ export interface operations {
                     "application/json": components["schemas"]["DeployAppServiceResponseDTO"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
@@ -664,6 +710,8 @@ export interface operations {
                     "application/json": components["schemas"]["PSBLogsWebSocketDTO"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };

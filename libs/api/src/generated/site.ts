@@ -608,6 +608,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/site/commands/grant-copy-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a short-lived credential for one copy in one of this Site's CRBs
+         * @description Extension (not in orcs). Asks the CRB registered as `copyRepoURN` for a scoped credential (its `createGrant`)
+         *     allowing exactly `access` on `copyId`, and answers the URL to use it with: the CRB's registered URL plus a
+         *     capability prefix, under which the usual CRB paths hang (like a presigned URL). A broker that knows nothing
+         *     of tokens uses it unchanged. This is how the Hub moves a copy between Sites without holding any CRB's own
+         *     credential: a `transfer` grant on the source CRB, a `write` grant on the target CRB.
+         *
+         *     A CRB that does not offer grants (an orcs CRB) is answered with its plain URL and `expiresAt: null`.
+         *     Errors: 400 unknown `copyRepoURN` or bad fields; 503 the CRB cannot be reached.
+         */
+        post: operations["grantCopyAccess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/site/commands/delete-app-copy": {
         parameters: {
             query?: never;
@@ -1133,6 +1160,48 @@ export interface components {
             basedOnCopyId: string | null;
         };
         /**
+         * @description Extension (not in orcs): body of `grant-copy-access`.
+         * @example {
+         *       "copyRepoURN": "crb",
+         *       "copyId": "1b2c3d4e-0000-4000-8000-000000000001",
+         *       "access": "read"
+         *     }
+         */
+        GrantCopyAccessCommandArgs: {
+            /** @description URN of a CRB registered on this Site. */
+            copyRepoURN: string;
+            /** @description Data-service copy id. */
+            copyId: string;
+            /** @description For `write`: the repository (default the CRB's first). */
+            repoId?: string;
+            /**
+             * @description `read` the copy, `write` it (metadata and data, once), or `transfer` it to another CRB (and read it).
+             * @enum {string}
+             */
+            access: "read" | "write" | "transfer";
+            /** @description Lifetime of the credential (default 3600). */
+            ttlSeconds?: number;
+        };
+        /**
+         * @description Extension (not in orcs): where and until when a scoped copy credential works.
+         * @example {
+         *       "url": "http://127.0.0.1:8082/crb/cap/eyJhbGciOiJIUzI1NiJ9.e30.sig",
+         *       "repoId": null,
+         *       "expiresAt": 1717003600000
+         *     }
+         */
+        CopyAccessGrant: {
+            /** @description The CRB URL to use, capability prefix included (secret: it is the credential). */
+            url: string;
+            /** @description Repository the grant is for (`write`), else null. */
+            repoId: string | null;
+            /**
+             * Format: int64
+             * @description Epoch milliseconds; null for a CRB without grants.
+             */
+            expiresAt: number | null;
+        };
+        /**
          * @description Register a DSB.
          * @example {
          *       "dsbUrn": "postgres-dsb",
@@ -1144,6 +1213,8 @@ export interface components {
             dsbUrn: string;
             /** @description Registered URL: the prefix of the DSB paths. */
             dsbUrl: string;
+            /** @description Extension (not in orcs): the bearer token the DSB expects: the Site sends it on every call to it. Stored, never returned by any read; omit it for a peer that needs none. */
+            token?: string;
         };
         /**
          * @description Register a PSB.
@@ -1156,6 +1227,8 @@ export interface components {
             psbUrn: string;
             /** @description Registered URL: the prefix of the `/psb/...` paths. */
             psbUrl: string;
+            /** @description Extension (not in orcs): the bearer token the PSB expects: the Site sends it on every call to it. Stored, never returned by any read; omit it for a peer that needs none. */
+            token?: string;
         };
         /**
          * @description Register a CRB.
@@ -1168,6 +1241,8 @@ export interface components {
             crbUrn: string;
             /** @description Registered URL: the prefix of the CRB paths. */
             crbUrl: string;
+            /** @description Extension (not in orcs): the bearer token the CRB expects: the Site sends it on every call to it. Stored, never returned by any read; omit it for a peer that needs none. */
+            token?: string;
         };
         /**
          * @description Unregister a DSB.
@@ -1519,9 +1594,45 @@ export interface components {
             error: string | null;
             created: components["schemas"]["EpochMillis"];
             updated: components["schemas"]["EpochMillis"];
+            /** @description Extension (not in orcs): the principal whose call started this operation (`name (role)`), or `system` for work the service started itself (scheduled protection, expiry). */
+            startedBy?: string | null;
         };
     };
     responses: {
+        /** @description No credential, or one this service does not know (a bad, expired or revoked token, a JWT of another issuer or audience). Sent with `WWW-Authenticate: Bearer`. Extension (not in orcs). */
+        Unauthorized: {
+            headers: {
+                /** @description Always `Bearer`, with `error="invalid_token"` when a credential was sent but not accepted. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 401,
+                 *       "message": "missing credential: send Authorization: Bearer <token>",
+                 *       "reason": "unauthorized"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The credential is known but its role is below the one this operation declares in `x-ocopea-role`, or it is a scoped copy credential for another copy or operation. Extension (not in orcs). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 403,
+                 *       "message": "this operation needs the role admin; principal 'ci' has viewer",
+                 *       "reason": "forbidden"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request is invalid (missing or malformed field, unknown reference, not a broker of that kind, ...). */
         BadRequest: {
             headers: {
@@ -1604,6 +1715,8 @@ export interface operations {
                     "application/json": components["schemas"]["SiteInfoDto"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -1625,6 +1738,8 @@ export interface operations {
                     "application/json": components["schemas"]["AppInstanceInfoDTO"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -1649,6 +1764,8 @@ export interface operations {
                     "application/json": components["schemas"]["AppInstanceInfoDTO"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -1686,6 +1803,8 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceLogsWebSocketDTO"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -1717,6 +1836,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -1742,6 +1863,8 @@ export interface operations {
                     "application/json": components["schemas"]["AppInstanceStatisticsDTO"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -1767,6 +1890,8 @@ export interface operations {
                     "application/json": components["schemas"]["AppInstanceCopyStatisticsDTO"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -1794,6 +1919,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -1816,6 +1943,8 @@ export interface operations {
                     "application/json": components["schemas"]["SitePsbInfoDto"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -1837,6 +1966,8 @@ export interface operations {
                     "application/json": components["schemas"]["SitePsbDetailedInfoDto"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -1858,6 +1989,8 @@ export interface operations {
                     "application/json": components["schemas"]["SiteCopyRepoInfoDTO"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -1884,6 +2017,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
@@ -1910,6 +2045,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
@@ -1936,6 +2073,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
         };
@@ -1961,6 +2100,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             default: components["responses"]["Internal"];
@@ -1987,6 +2128,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -2012,6 +2155,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
@@ -2035,6 +2180,8 @@ export interface operations {
                     "application/json": components["schemas"]["SiteArtifactRegistryInfoDTO"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -2067,6 +2214,8 @@ export interface operations {
                     "application/json": string[];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
@@ -2093,6 +2242,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -2117,6 +2268,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -2141,6 +2294,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -2165,6 +2320,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -2191,6 +2348,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             default: components["responses"]["Internal"];
         };
@@ -2220,6 +2379,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             default: components["responses"]["Internal"];
@@ -2247,7 +2408,38 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    grantCopyAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantCopyAccessCommandArgs"];
+            };
+        };
+        responses: {
+            /** @description The capability URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyAccessGrant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
         };
     };
@@ -2272,6 +2464,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
@@ -2304,6 +2498,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -2328,6 +2524,8 @@ export interface operations {
                     "application/json": components["schemas"]["Operation"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Internal"];
         };
@@ -2350,6 +2548,8 @@ export interface operations {
                     "application/json": components["schemas"]["SupportedServiceDto"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -2371,6 +2571,8 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceInstanceInfo"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Internal"];
         };
     };
@@ -2395,6 +2597,8 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceInstanceInfo"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];

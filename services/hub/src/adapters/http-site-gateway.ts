@@ -36,10 +36,18 @@ async function orUndefinedOn404<T>(p: Promise<T>): Promise<T | undefined> {
 }
 
 export class HttpSiteGateway implements SiteGateway {
+  /** Bearer tokens by Site URL, given with add-site (the store keeps them across restarts). */
+  private readonly tokens = new Map<string, string>();
+
   constructor(private readonly o: HttpGatewayOptions = {}) {}
 
+  setToken(url: string, token: string | undefined): void {
+    if (token === undefined) this.tokens.delete(url.replace(/\/+$/, '')); else this.tokens.set(url.replace(/\/+$/, ''), token);
+  }
+
   private site(url: string, c?: CallOpts) {
-    const opts: ApiClientOptions = { timeoutMs: c?.timeoutMs ?? this.o.timeoutMs ?? 10_000 };
+    const token = this.tokens.get(url.replace(/\/+$/, ''));
+    const opts: ApiClientOptions = { timeoutMs: c?.timeoutMs ?? this.o.timeoutMs ?? 10_000, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) };
     if (c?.retries !== undefined) opts.retries = c.retries;
     return siteClient(url, opts);
   }
@@ -96,6 +104,10 @@ export class HttpSiteGateway implements SiteGateway {
   async copyRepos(url: string): Promise<SiteCopyRepo[]> {
     const { data } = await this.site(url).get('/site/copy-repo');
     return (data ?? []).map((r) => ({ urn: r.urn, url: r.url, name: r.name, type: r.type, version: r.version }));
+  }
+  async grantCopyAccess(url: string, req: { copyRepoURN: string; copyId: string; access: 'read' | 'write' | 'transfer'; repoId?: string }): Promise<{ url: string; repoId: string | null }> {
+    const { data } = await this.site(url).post('/site/commands/grant-copy-access', { body: req, idempotent: true });
+    return { url: data.url, repoId: data.repoId ?? null };
   }
   async transferCopy(crbUrl: string, copyId: string, req: { targetUrl: string; targetRepoId?: string; targetCopyId?: string }): Promise<TransferResult> {
     const client = crbClient(crbUrl, { timeoutMs: this.o.transferTimeoutMs ?? 3_600_000 });

@@ -1,3 +1,4 @@
+import { currentPrincipal } from '@ocopea/api';
 // The Hub's commands and queries. Plain TypeScript over the store, the Site gateway and the operation engine.
 import { randomUUID } from 'node:crypto';
 import { BadGatewayError, BadRequestError, ConflictError, NotFoundError, UnavailableError, UpstreamError } from '@ocopea/errors';
@@ -22,6 +23,7 @@ export interface OperationView {
   error: { reason: string; message: string; step: string | null } | null;
   created: number; updated: number;
   parentId: string | null; appInstanceId: string | null; siteId: string | null; savedImageId: string | null; appCopyId: string | null;
+  startedBy: string | null;
 }
 
 export interface DeployRequest {
@@ -50,7 +52,7 @@ export class HubService {
   }
 
   // ================================================================= sites
-  async addSite(urn: string, url: string): Promise<string> {
+  async addSite(urn: string, url: string, token?: string): Promise<string> {
     if (!urn) throw new BadRequestError('Missing urn');
     if (!/^https?:\/\/[^/\s]+/i.test(url ?? '')) throw new BadRequestError(`url '${url}' is not an http(s) URL`);
     if (await this.store.findSiteByUrn(urn)) throw new ConflictError(`a site with urn '${urn}' is already connected`);
@@ -59,9 +61,11 @@ export class HubService {
     const same = (await this.store.listSites()).find((x) => x.url.toLowerCase() === clean.toLowerCase());
     if (same) throw new ConflictError(`the site at ${clean} is already connected as '${same.urn}'`);
     let info;
+    if (token !== undefined) this.gateway.setToken?.(clean, token);
     try {
       info = await this.gateway.info(clean);
     } catch (err) {
+      if (token !== undefined) this.gateway.setToken?.(clean, undefined);
       // The contract: 503 nothing answers, 502 something answered with an error (a 404 here is "not a Site", not
       // "no such resource" of the Hub, so the peer's 4xx is not passed through as it is for other calls).
       if (err instanceof UpstreamError && err.upstreamStatus !== undefined) {
@@ -75,6 +79,7 @@ export class HubService {
       location: info.location ?? null, publicDns: info.publicDNS || clean, status: 'reachable', lastSeen: Date.now(),
     };
     await this.store.insertSite(site);
+    if (token !== undefined) await this.store.setSiteCredential(site.id, clean, token);
     return site.id;
   }
 
@@ -312,7 +317,7 @@ export class HubService {
         const src = sourceRepos.find((c) => c.urn === ri.copyRepoUrn);
         if (!src) throw new BadRequestError(`CRB '${ri.copyRepoUrn}' holding the copy of '${bindName}' is not registered on site '${source.urn}'`);
         const { copyRepoUrn: _u, copyId: _c, ...restoreBase } = ri;
-        return { opId: randomUUID(), bindName, dsCopyId: ri.copyId, sourceCrbUrl: src.url, targetCrbUrl: target.url, targetCrbUrn: target.urn, restoreBase };
+        return { opId: randomUUID(), bindName, dsCopyId: ri.copyId, sourceCrbUrl: src.url, targetCrbUrl: target.url, targetCrbUrn: target.urn, sourceSiteId: source.id, sourceCrbUrn: src.urn, restoreBase };
       });
     }
     return this.launch({
@@ -362,7 +367,7 @@ export class HubService {
     };
     let op;
     try {
-      op = await this.engine.submit('deploy', id, input);
+      op = await this.engine.submit('deploy', id, { ...input, startedBy: currentPrincipal() });
     } catch (err) {
       // No operation carries it, so nothing was or will be sent anywhere: withdraw the instance rather than leave
       // it 'deploying' for ever with its name taken (a 500 here once left exactly that).
@@ -400,7 +405,7 @@ export class HubService {
     const site = await this.mustSiteOf(inst);
     let copyId: string;
     try { copyId = await this.gateway.createAppCopy(site.url, inst.id); } catch (err) { throw peerError(err, 'create-app-copy', site); }
-    const op = await this.engine.submit('copy', inst.id, { appInstanceId: inst.id, siteId: site.id, appCopyId: copyId });
+    const op = await this.engine.submit('copy', inst.id, { appInstanceId: inst.id, siteId: site.id, appCopyId: copyId, startedBy: currentPrincipal() });
     return { value: copyId, operationId: op.id };
   }
 
@@ -417,7 +422,7 @@ export class HubService {
       state: 'creating', stateMessage: null,
     };
     await this.store.insertSavedImage(image);
-    const op = await this.engine.submit('saved-image', image.id, { savedImageId: image.id, appInstanceId: inst.id, siteId: site.id, appCopyId: copyId });
+    const op = await this.engine.submit('saved-image', image.id, { savedImageId: image.id, appInstanceId: inst.id, siteId: site.id, appCopyId: copyId, startedBy: currentPrincipal() });
     return { value: image.id, operationId: op.id };
   }
 
@@ -434,7 +439,7 @@ export class HubService {
     const inst = await this.mustInstance(appInstanceId);
     if (inst.state === 'stopped') return undefined;
     const site = await this.mustSiteOf(inst);
-    const op = await this.engine.submit('stop', inst.id, { appInstanceId: inst.id, siteId: site.id });
+    const op = await this.engine.submit('stop', inst.id, { appInstanceId: inst.id, siteId: site.id, startedBy: currentPrincipal() });
     await this.awaitAccepted(op.id, ['send-stop']);
     return op.id;
   }
@@ -500,7 +505,7 @@ function toView(op: Operation): OperationView {
     error: op.phase === 'failed' ? { reason: 'failed', message: op.error ?? 'failed', step: op.step } : null,
     created: op.created, updated: op.updated,
     parentId: refs.parentId ?? null, appInstanceId: refs.appInstanceId ?? null, siteId: refs.siteId ?? null,
-    savedImageId: refs.savedImageId ?? null, appCopyId: refs.appCopyId ?? null,
+    savedImageId: refs.savedImageId ?? null, appCopyId: refs.appCopyId ?? null, startedBy: refs.startedBy ?? null,
   };
 }
 

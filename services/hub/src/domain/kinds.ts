@@ -11,7 +11,7 @@ import type { SiteAppCopy, SiteAppInstance, SiteDeployManifest, SiteGateway, Sit
 export interface Deps { store: HubStore; gateway: SiteGateway; engine: OperationEngine; config: HubConfig }
 
 /** Fields every Hub operation input may carry, shown in the operation view. */
-export interface OpRefs { parentId?: string | null; appInstanceId?: string | null; siteId?: string | null; savedImageId?: string | null; appCopyId?: string | null }
+export interface OpRefs { parentId?: string | null; appInstanceId?: string | null; siteId?: string | null; savedImageId?: string | null; appCopyId?: string | null; startedBy?: string | null }
 
 /** One CRB-to-CRB transfer of a cross-site deploy-saved-image. */
 export interface TransferPlan {
@@ -21,6 +21,8 @@ export interface TransferPlan {
   sourceCrbUrl: string;
   targetCrbUrl: string;
   targetCrbUrn: string;
+  sourceSiteId?: string;
+  sourceCrbUrn?: string;
   /** Restore fields other than the CRB URN and copy id (protocol, version, facility). */
   restoreBase: Omit<SiteRestoreInfo, 'copyRepoUrn' | 'copyId'>;
 }
@@ -35,7 +37,11 @@ export interface DeployInput extends OpRefs {
 }
 export interface DeployState { failure?: PeerFailure; transferred: Record<string, string> }
 
-export interface TransferInput extends OpRefs { bindName: string; dsCopyId: string; sourceCrbUrl: string; targetCrbUrl: string }
+export interface TransferInput extends OpRefs {
+  bindName: string; dsCopyId: string; sourceCrbUrl: string; targetCrbUrl: string;
+  /** Where the copy comes from (operations recorded before grants lack these, and transfer with plain URLs). */
+  sourceSiteId?: string; sourceCrbUrn?: string; targetCrbUrn?: string;
+}
 export interface TransferState { result?: TransferResult }
 
 export interface StopInput extends OpRefs { appInstanceId: string; siteId: string }
@@ -112,6 +118,7 @@ export function registerKinds(deps: Deps): void {
             const child: TransferInput = {
               parentId: ctx.op.id, appInstanceId: input.appInstanceId, siteId: input.siteId, savedImageId: input.savedImageId ?? null,
               appCopyId: input.appCopyId ?? null, bindName: t.bindName, dsCopyId: t.dsCopyId, sourceCrbUrl: t.sourceCrbUrl, targetCrbUrl: t.targetCrbUrl,
+              sourceSiteId: t.sourceSiteId, sourceCrbUrn: t.sourceCrbUrn, targetCrbUrn: t.targetCrbUrn, startedBy: input.startedBy ?? null,
             };
             try { await engine.submit('transfer', input.appInstanceId, child, t.opId); } catch (err) { if (!(err instanceof ConflictError)) throw err; }
           }
@@ -183,7 +190,19 @@ export function registerKinds(deps: Deps): void {
       run: async (ctx) => {
         const { input } = ctx;
         try {
-          ctx.state.result = await gateway.transferCopy(input.sourceCrbUrl, input.dsCopyId, { targetUrl: input.targetCrbUrl });
+          if (input.sourceSiteId && input.sourceCrbUrn && input.targetCrbUrn) {
+            // Scoped credentials from each Site, minted now (they expire): the source CRB may only transfer this
+            // copy, and the target CRB only accepts this copy. The Hub holds neither CRB's own token.
+            const source = await siteOf(deps, input.sourceSiteId);
+            const target = await siteOf(deps, input.siteId!);
+            const dst = await gateway.grantCopyAccess(target.url, { copyRepoURN: input.targetCrbUrn, copyId: input.dsCopyId, access: 'write' })
+              .catch((err) => { throw peerError(err, 'grant-copy-access', target); });
+            const src = await gateway.grantCopyAccess(source.url, { copyRepoURN: input.sourceCrbUrn, copyId: input.dsCopyId, access: 'transfer' })
+              .catch((err) => { throw peerError(err, 'grant-copy-access', source); });
+            ctx.state.result = await gateway.transferCopy(src.url, input.dsCopyId, { targetUrl: dst.url, ...(dst.repoId ? { targetRepoId: dst.repoId } : {}) });
+          } else {
+            ctx.state.result = await gateway.transferCopy(input.sourceCrbUrl, input.dsCopyId, { targetUrl: input.targetCrbUrl });
+          }
         } catch (err) {
           // 409: the target already holds the data under this id (an earlier attempt finished before a restart).
           if (err instanceof UpstreamError && err.isConflict) {

@@ -115,6 +115,13 @@ export interface SiteGateway {
   dsbCatalog(siteUrl: string): Promise<SiteDsb[]>;
   artifactRegistries(siteUrl: string): Promise<SiteArtifactRegistry[]>;
   copyRepos(siteUrl: string): Promise<SiteCopyRepo[]>;
+  /**
+   * A scoped credential for one copy in a CRB of the Site (its `grant-copy-access`): the URL to use it with. The Hub
+   * moves copies with these and never holds a CRB's own token.
+   */
+  grantCopyAccess(siteUrl: string, req: { copyRepoURN: string; copyId: string; access: 'read' | 'write' | 'transfer'; repoId?: string }): Promise<{ url: string; repoId: string | null }>;
+  /** Sets (or, with undefined, forgets) the bearer token sent to the Site at `siteUrl`. */
+  setToken?(siteUrl: string, token: string | undefined): void;
   /** `POST {crbUrl}/copies/{copyId}/transfer`: the source CRB streams the copy to the target CRB. */
   transferCopy(crbUrl: string, copyId: string, req: { targetUrl: string; targetRepoId?: string; targetCopyId?: string }): Promise<TransferResult>;
 }

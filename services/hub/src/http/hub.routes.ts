@@ -51,7 +51,7 @@ export function hubRoutes(r: TypedRouter<HubPaths>, hub: HubService): void {
   r.get('/site', async () => ({ status: 200, body: (await hub.listSites()).map(siteOut) }));
   r.get('/site/{siteId}', async ({ params }) => ({ status: 200, body: siteOut(await hub.getSite(params.siteId)) }));
   r.post('/commands/add-site', async ({ body }) => {
-    const id = await hub.addSite(body.urn, body.url);
+    const id = await hub.addSite(body.urn, body.url, body.token);
     return { status: 201, body: id, headers: { location: `${BASE}/site/${id}` } };
   });
 

@@ -24,6 +24,11 @@ export const hubMigrations: Migration[] = [
       app_copy_id text NOT NULL, base_image_id text, user_id text, created bigint NOT NULL, tags jsonb NOT NULL,
       comment text, state text NOT NULL, state_message text);`,
   },
+  {
+    // The bearer token the Hub sends to each Site (add-site's `token`). Never returned by any read.
+    id: '0101-hub-site-credentials',
+    sql: `CREATE TABLE IF NOT EXISTS hub_site_credentials (site_id text PRIMARY KEY, url text NOT NULL, token text NOT NULL);`,
+  },
 ];
 
 type SiteRow = { id: string; urn: string; url: string; data: unknown; status: string; last_seen: string | number | null };
@@ -52,6 +57,12 @@ export class HubStore {
   constructor(readonly db: SqlDb) {}
 
   // ----- sites -----
+  async setSiteCredential(siteId: string, url: string, token: string): Promise<void> {
+    await this.db.query(`INSERT INTO hub_site_credentials (site_id, url, token) VALUES ($1,$2,$3) ON CONFLICT (site_id) DO UPDATE SET url=$2, token=$3`, [siteId, url, token]);
+  }
+  async listSiteCredentials(): Promise<{ url: string; token: string }[]> {
+    return (await this.db.query<{ url: string; token: string }>(`SELECT url, token FROM hub_site_credentials`)).rows;
+  }
   async insertSite(s: HubSite): Promise<void> {
     const { id, urn, url, status, lastSeen, ...data } = s;
     try {

@@ -1,12 +1,17 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { refuseUpgrade } from '@ocopea/service-kit';
 import { followLogs } from '../domain/log-follower';
 import type { ProcessSupervisor } from '../domain/supervisor';
 
 const LOGS_PATH = /^\/psb\/app-services\/([^/]+)\/([^/]+)\/logs\/data\/?$/;
 
-export interface LogsSocketOptions { tailLines: number; pollMs: number }
+export interface LogsSocketOptions {
+  tailLines: number; pollMs: number;
+  /** The kit's check of the caller, before anything is upgraded or looked up (a viewer may read logs). */
+  authorize: (req: IncomingMessage) => Promise<unknown>;
+}
 
 /**
  * Serves `ws://host/psb/app-services/{space}/{id}/logs/data` (the `address` the logs operation answers): the recent
@@ -16,6 +21,9 @@ export interface LogsSocketOptions { tailLines: number; pollMs: number }
 export function attachLogsSocket(server: Server, sup: ProcessSupervisor, o: LogsSocketOptions): { close(): void } {
   const wss = new WebSocketServer({ noServer: true });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    o.authorize(req).then(() => upgrade(req, socket, head), (err: unknown) => refuseUpgrade(socket, err));
+  };
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const m = LOGS_PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
     if (!m) return reject(socket, 404, 'Not Found', 'no such websocket route (logs are at /psb/app-services/{space}/{appServiceId}/logs/data)');
     let space: string, id: string;

@@ -45,10 +45,24 @@ export function parsePlans(plans: unknown): DsbPlan[] {
 
 /** Brokers over HTTP through the typed @ocopea/api clients; every call is timed by `tracker`. */
 export class HttpBrokers implements Brokers {
+  /** Bearer tokens by broker URL, given at registration (the store keeps them across restarts). */
+  private readonly tokens = new Map<string, string>();
+
   constructor(readonly tracker = new WaitTracker(), private readonly opts: ApiClientOptions = {}) {}
 
+  setToken(url: string, token: string | undefined): void {
+    if (token === undefined) this.tokens.delete(trimmed(url)); else this.tokens.set(trimmed(url), token);
+  }
+  tokenOf(url: string): string | undefined { return this.tokens.get(trimmed(url)); }
+
+  /** Client options for the broker at `url`: the shared ones plus its token, if it has one. */
+  private optsFor(url: string): ApiClientOptions {
+    const token = this.tokenOf(url);
+    return token ? { ...this.opts, headers: { ...this.opts.headers, authorization: `Bearer ${token}` } } : this.opts;
+  }
+
   dsb(url: string): DsbPort {
-    const c = dsbClient(url, this.opts);
+    const c = dsbClient(url, this.optsFor(url));
     const t = this.tracker;
     return {
       info: () => t.track(async () => {
@@ -99,7 +113,7 @@ export class HttpBrokers implements Brokers {
   }
 
   psb(url: string): PsbPort {
-    const c = psbClient(url, this.opts);
+    const c = psbClient(url, this.optsFor(url));
     const t = this.tracker;
     return {
       info: () => t.track(async () => {
@@ -142,7 +156,7 @@ export class HttpBrokers implements Brokers {
   }
 
   crb(url: string): CrbPort {
-    const c = crbClient(url, this.opts);
+    const c = crbClient(url, this.optsFor(url));
     const t = this.tracker;
     return {
       info: () => t.track(async () => {
@@ -187,8 +201,23 @@ export class HttpBrokers implements Brokers {
         const r = await orUndefinedOn404(c.delete('/copies/{copyId}', { path: { copyId } }));
         return r ? 'deleted' as const : 'gone' as const;
       }),
+      grant: (g) => t.track(async () => {
+        try {
+          const { data } = await c.post('/grants', { body: g, idempotent: true });
+          if (!isObj(data) || typeof data.pathPrefix !== 'string' || !/^\/cap\/[\w.-]+$/.test(data.pathPrefix)) {
+            throw new UpstreamError(url, `CRB ${url} answered a grant without a usable pathPrefix`, { upstreamStatus: 200 });
+          }
+          return { pathPrefix: data.pathPrefix, expiresAt: Number(data.expiresAt) };
+        } catch (err) {
+          // An orcs CRB has no grants: it is used with its plain URL, as before.
+          if (err instanceof UpstreamError && (err.upstreamStatus === 404 || err.upstreamStatus === 405)) return undefined;
+          throw err;
+        }
+      }),
     };
   }
 }
+
+const trimmed = (url: string): string => url.replace(/\/+$/, '');
 
 function safeJson(s: string): unknown { try { return JSON.parse(s); } catch { return { status: 1, statusMessage: s }; } }

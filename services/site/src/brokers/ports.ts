@@ -60,13 +60,23 @@ export interface CrbPort {
   getMetadata(copyId: string): Promise<CrbMetadata | undefined>;
   /** 'gone' on 404. */
   deleteCopy(copyId: string): Promise<'deleted' | 'gone'>;
+  /**
+   * A scoped credential for one copy (extension `POST /grants`): the path prefix to append to the CRB's URL, or
+   * undefined for a CRB that offers none (an orcs CRB answers 404 or 405).
+   */
+  grant(g: CopyGrantRequest): Promise<{ pathPrefix: string; expiresAt: number } | undefined>;
 }
+export interface CopyGrantRequest { access: 'read' | 'write' | 'transfer'; copyId: string; repoId?: string; ttlSeconds?: number }
 
 /** Makes broker clients for registered URLs. */
 export interface Brokers {
   dsb(url: string): DsbPort;
   psb(url: string): PsbPort;
   crb(url: string): CrbPort;
+  /** Sets (or, with undefined, forgets) the bearer token sent to the broker at `url`. */
+  setToken?(url: string, token: string | undefined): void;
+  /** The bearer token sent to the broker at `url`, if any. */
+  tokenOf?(url: string): string | undefined;
 }
 
 /** Raised when a broker answers something that is not the expected document (→ 400 at registration). */

@@ -1,3 +1,4 @@
+import { currentPrincipal } from '@ocopea/api';
 import { randomUUID } from 'node:crypto';
 import { BadGatewayError, BadRequestError, ConflictError, NotFoundError, UnavailableError, UpstreamError } from '@ocopea/errors';
 import { FINAL_PHASES, type Operation, type OperationEngine, type OperationPhase } from '@ocopea/operations';
@@ -57,32 +58,68 @@ export class SiteService {
   ) {}
 
   // ----------------------------------------------------------------------------------------------- brokers
-  async registerDsb(urn: string, url: string): Promise<DsbRecord> {
+  async registerDsb(urn: string, url: string, token?: string): Promise<DsbRecord> {
     requireText({ dsbUrn: urn, dsbUrl: url });
     url = trimUrl(url);
     requireUrl('dsbUrl', url, ['http:', 'https:']);
-    const info = await brokerCall(`DSB at ${url}`, () => this.brokers.dsb(url).info());
+    const info = await this.withToken(url, token, () => brokerCall(`DSB at ${url}`, () => this.brokers.dsb(url).info()));
     const rec: DsbRecord = { urn, url: trimUrl(url), name: info.name, type: info.type, description: info.description, plans: info.plans };
     await this.refuseSwap('DSB', urn, await this.store.getDsb(urn), info.type, () => this.store.appsUsingDsb(urn));
     await this.store.upsertDsb(rec);
     return rec;
   }
 
-  async registerPsb(urn: string, url: string): Promise<void> {
+  async registerPsb(urn: string, url: string, token?: string): Promise<void> {
     requireText({ psbUrn: urn, psbUrl: url });
     url = trimUrl(url);
     requireUrl('psbUrl', url, ['http:', 'https:']);
-    const info = await brokerCall(`PSB at ${url}`, () => this.brokers.psb(url).info());
+    const info = await this.withToken(url, token, () => brokerCall(`PSB at ${url}`, () => this.brokers.psb(url).info()));
     await this.refuseSwap('PSB', urn, await this.store.getPsb(urn), info.type, () => this.store.appsUsingPsb(urn));
     await this.store.upsertPsb({ urn, url: trimUrl(url), name: info.name, type: info.type, version: info.version, description: info.description, appServiceIdMaxLength: info.appServiceIdMaxLength });
   }
 
-  async registerCrb(urn: string, url: string): Promise<void> {
+  async registerCrb(urn: string, url: string, token?: string): Promise<void> {
     requireText({ crbUrn: urn, crbUrl: url });
     url = trimUrl(url);
     requireUrl('crbUrl', url, ['http:', 'https:']);
-    const info = await brokerCall(`CRB at ${url}`, () => this.brokers.crb(url).info());
+    const info = await this.withToken(url, token, () => brokerCall(`CRB at ${url}`, () => this.brokers.crb(url).info()));
     await this.store.upsertCrb({ urn, url: trimUrl(url), name: info.name, type: info.repoType, version: info.version });
+  }
+
+  /**
+   * Runs a registration's first call with `token` as the broker's credential, and keeps it (in memory and in the
+   * store) once that call succeeded; a failed registration leaves the credential the broker had. Without a token,
+   * the broker keeps the one it was registered with before (re-registering an orcs way keeps working).
+   */
+  private async withToken<T>(url: string, token: string | undefined, first: () => Promise<T>): Promise<T> {
+    if (token === undefined || !this.brokers.setToken) return first();
+    const before = this.brokers.tokenOf?.(url);
+    this.brokers.setToken(url, token);
+    try {
+      const out = await first();
+      await this.store.setBrokerCredential(url, token);
+      return out;
+    } catch (err) {
+      this.brokers.setToken(url, before);
+      throw err;
+    }
+  }
+
+  /**
+   * A scoped credential for one copy in one of this Site's CRBs, as the URL to use it with (extension
+   * `grant-copy-access`): what the Hub hands to CRBs moving a copy between Sites, so that it never holds a CRB's own
+   * token. A CRB without grants (orcs) is answered with its plain URL.
+   */
+  async grantCopyAccess(a: { copyRepoURN: string; copyId: string; access: 'read' | 'write' | 'transfer'; repoId?: string; ttlSeconds?: number }): Promise<{ url: string; repoId: string | null; expiresAt: number | null }> {
+    const crb = await this.store.getCrb(a.copyRepoURN);
+    if (!crb) throw new BadRequestError(`no CRB '${a.copyRepoURN}' is registered on this Site`);
+    let repoId = a.repoId ?? null;
+    if (a.access === 'write' && !repoId) {
+      repoId = (await brokerCall(`CRB '${crb.urn}'`, () => this.brokers.crb(crb.url).repositories()))[0] ?? null;
+      if (!repoId) throw new BadRequestError(`CRB '${crb.urn}' has no repository to write the copy into`);
+    }
+    const g = await brokerCall(`CRB '${crb.urn}'`, () => this.brokers.crb(crb.url).grant({ access: a.access, copyId: a.copyId, repoId: repoId ?? undefined, ttlSeconds: a.ttlSeconds }));
+    return { url: g ? crb.url + g.pathPrefix : crb.url, repoId: a.access === 'write' ? repoId : null, expiresAt: g ? g.expiresAt : null };
   }
 
   /**
@@ -267,7 +304,7 @@ export class SiteService {
       entryPointURL: null, policies, appServices: asRecs, dataServices: dsRecs,
     };
     if (!(await this.store.insertApp(app))) throw new ConflictError(`application instance '${cmd.appInstanceId}' is already deployed on this Site`);
-    const op = await this.engine.submit('deploy', app.id, { appInstanceId: app.id });
+    const op = await this.engine.submit('deploy', app.id, { appInstanceId: app.id, startedBy: currentPrincipal() });
     return op.id;
   }
 
@@ -278,7 +315,7 @@ export class SiteService {
     if (!(await this.store.listCrbs()).length) throw new ConflictError('no CRB is registered on this Site');
     const copyId = randomUUID();
     await this.store.insertCopy(newCopyRecord(app, copyId));
-    const op = await this.engine.submit('copy', appInstanceId, { appInstanceId, appCopyId: copyId });
+    const op = await this.engine.submit('copy', appInstanceId, { appInstanceId, appCopyId: copyId, startedBy: currentPrincipal() });
     return { copyId, operationId: op.id };
   }
 
@@ -353,7 +390,7 @@ export class SiteService {
       return (await this.engine.list({ subject: appInstanceId, kind: 'stop', limit: 1 }))[0]?.id;
     }
     if (!(await this.store.setAppState(appInstanceId, 'stopping', null, { from: [app.state] }))) return this.stop(appInstanceId);
-    const op = await this.engine.submit('stop', appInstanceId, { appInstanceId });
+    const op = await this.engine.submit('stop', appInstanceId, { appInstanceId, startedBy: currentPrincipal() });
     return op.id;
   }
 
@@ -382,8 +419,8 @@ export class SiteService {
     const open = (await this.engine.list({ limit: 100_000 })).filter((o) => !FINAL_PHASES.has(o.phase));
     const openFor = (subject: string, kinds: string[]) => open.some((o) => o.subject === subject && kinds.includes(o.kind));
     for (const app of await this.store.listApps()) {
-      if (app.state === 'deploying' && !openFor(app.id, ['deploy'])) await this.engine.submit('deploy', app.id, { appInstanceId: app.id });
-      if (app.state === 'stopping' && !openFor(app.id, ['stop'])) await this.engine.submit('stop', app.id, { appInstanceId: app.id });
+      if (app.state === 'deploying' && !openFor(app.id, ['deploy'])) await this.engine.submit('deploy', app.id, { appInstanceId: app.id, startedBy: 'system' });
+      if (app.state === 'stopping' && !openFor(app.id, ['stop'])) await this.engine.submit('stop', app.id, { appInstanceId: app.id, startedBy: 'system' });
       for (const c of await this.store.listCopies(app.id)) {
         if (c.state === 'creating' && !open.some((o) => (o.input as { appCopyId?: string })?.appCopyId === c.id)) {
           await this.store.setCopyState(c.id, 'failed', 'interrupted: the Site restarted before the copy started', ['creating']);
@@ -406,13 +443,14 @@ export class SiteService {
 
 export interface OperationView {
   id: string; kind: string; appInstanceId: string; appCopyId: string | null; phase: OperationPhase; step: string; steps: string[];
-  progress: { completed: number; total: number }; error: string | null; created: number; updated: number;
+  progress: { completed: number; total: number }; error: string | null; created: number; updated: number; startedBy: string | null;
 }
 function opView(o: Operation): OperationView {
-  const input = (o.input ?? {}) as { appCopyId?: string };
+  const input = (o.input ?? {}) as { appCopyId?: string; startedBy?: string };
   return {
     id: o.id, kind: o.kind, appInstanceId: o.subject, appCopyId: input.appCopyId ?? null, phase: o.phase,
     step: o.step ?? o.steps[0] ?? DEPLOY_STEPS[0], steps: o.steps, progress: o.progress, error: o.error, created: o.created, updated: o.updated,
+    startedBy: input.startedBy ?? null,
   };
 }
 

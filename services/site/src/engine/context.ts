@@ -1,5 +1,5 @@
 import { waitFor } from '@ocopea/operations';
-import type { Brokers } from '../brokers/ports';
+import type { Brokers, CopyGrantRequest } from '../brokers/ports';
 import type { WaitTracker } from '../brokers/wait-tracker';
 import type { LogBus } from '../domain/log-bus';
 import type { SiteStore } from '../store/site-store';
@@ -36,6 +36,16 @@ export function poll<T>(ctx: WorkContext, probe: () => Promise<T | undefined>, w
   return ctx.tracker.track(() => waitFor(probe, {
     initialDelayMs: ctx.settings.pollInitialMs, maxDelayMs: ctx.settings.pollMaxMs, timeoutMs, signal, what,
   }));
+}
+
+/**
+ * The CRB URL a DSB gets in `copyRepoCredentials` for one copy: the CRB's registered URL plus a scoped credential
+ * (a `/cap/<token>` prefix) that allows exactly this copy, never the Site's own token for the CRB. A DSB that knows
+ * nothing of tokens builds its requests under that URL unchanged. A CRB without grants (orcs) gets its plain URL.
+ */
+export async function scopedCrbUrl(ctx: WorkContext, crbUrl: string, g: CopyGrantRequest): Promise<string> {
+  const grant = await ctx.brokers.crb(crbUrl).grant(g);
+  return grant ? crbUrl + grant.pathPrefix : crbUrl;
 }
 
 export const msg = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UnavailableError } from '@ocopea/errors';
 import { sleep, type OperationKind, type OperationStep, type StepContext } from '@ocopea/operations';
 import type { AppCopy, AppInstance, CopyProtocol, DataServiceCopy } from '../domain/types';
-import { msg, type WorkContext } from './context';
+import { msg, scopedCrbUrl, type WorkContext } from './context';
 import { settleAll } from './deploy';
 
 export interface CopyInput { appInstanceId: string; appCopyId: string; policyName?: string }
@@ -170,7 +170,7 @@ function copySteps(w: WorkContext, createRecord: boolean): OperationStep<CopyInp
           await w.store.updateDsCopy(c.id, d.bindName, { status: 'running' });
           const r = await w.brokers.dsb(url).copy(d.serviceId, {
             copyId: d.dsCopyId, copyRepoProtocol: d.protocol!, copyRepoProtocolVersion: d.protocolVersion,
-            copyRepoCredentials: { url: crb.url, repoId: d.repoId! }, copyType: d.facility ?? COPY_FACILITY, copyTime: c.timeStamp,
+            copyRepoCredentials: { url: await scopedCrbUrl(w, crb.url, { access: 'write', copyId: d.dsCopyId, repoId: d.repoId! }), repoId: d.repoId! }, copyType: d.facility ?? COPY_FACILITY, copyTime: c.timeStamp,
           });
           if (r.status !== 0) throw new Error(`the DSB failed the copy (status ${r.status}): ${r.statusMessage ?? ''}`);
           await w.store.updateDsCopy(c.id, d.bindName, { status: 'created', size: r.size, checksum: r.checksum });

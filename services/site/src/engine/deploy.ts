@@ -1,7 +1,7 @@
 import type { OperationKind, StepContext } from '@ocopea/operations';
 import type { PsbBinding } from '../brokers/ports';
 import type { AppInstance, DataServiceRec } from '../domain/types';
-import { dsbUrl, msg, poll, psbUrl, type WorkContext } from './context';
+import { dsbUrl, msg, poll, psbUrl, scopedCrbUrl, type WorkContext } from './context';
 
 export interface DeployInput { appInstanceId: string }
 type Ctx = StepContext<DeployInput, Record<string, never>>;
@@ -44,7 +44,11 @@ export function deployKind(w: WorkContext): OperationKind<DeployInput, Record<st
           restoreInfo = {
             copyId: ri.copyId, copyRepoProtocol: ri.copyRepoProtocol && ri.copyRepoProtocol !== 'N/A' ? ri.copyRepoProtocol : 'shpanRest',
             copyRepoProtocolVersion: ri.copyRepoProtocolVersion && ri.copyRepoProtocolVersion !== 'N/A' ? ri.copyRepoProtocolVersion : '1.0',
-            copyRepoCredentials: { url: crb.url, repoId },
+            // Read access to exactly this copy, for as long as the deploy waits on the data service.
+            copyRepoCredentials: {
+              url: await scopedCrbUrl(w, crb.url, { access: 'read', copyId: ri.copyId, ttlSeconds: Math.min(86_400, Math.ceil(w.settings.dataServiceTimeoutMs / 1000) + 300) }),
+              repoId,
+            },
             copyType: ri.restoreFacility && ri.restoreFacility !== 'N/A' ? ri.restoreFacility : 'shpanCopy',
           };
         }

@@ -41,7 +41,7 @@ export class ProtectionScheduler {
       }
       const opId = `protect-${p.appInstanceId}-${p.name}-${p.nextRun}`.slice(0, 200);
       try {
-        await this.engine.submit('protect', p.appInstanceId, { appInstanceId: p.appInstanceId, appCopyId: randomUUID(), policyName: p.name }, opId);
+        await this.engine.submit('protect', p.appInstanceId, { appInstanceId: p.appInstanceId, appCopyId: randomUUID(), policyName: p.name, startedBy: 'system' }, opId);
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err; // submitted before a restart: just move on
       }

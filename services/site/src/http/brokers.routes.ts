@@ -5,9 +5,10 @@ import { dsbDto } from './mappers';
 
 /** Brokers, artifact registries and the DSB catalog. */
 export function brokerRoutes(r: TypedRouter<SitePaths>, svc: SiteService): void {
-  r.post('/site/commands/register-dsb', async ({ body }) => ({ status: 200, body: dsbDto(await svc.registerDsb(body.dsbUrn, body.dsbUrl)) }));
-  r.post('/site/commands/register-psb', async ({ body }) => { await svc.registerPsb(body.psbUrn, body.psbUrl); return { status: 204, body: undefined }; });
-  r.post('/site/commands/register-crb', async ({ body }) => { await svc.registerCrb(body.crbUrn, body.crbUrl); return { status: 204, body: undefined }; });
+  r.post('/site/commands/register-dsb', async ({ body }) => ({ status: 200, body: dsbDto(await svc.registerDsb(body.dsbUrn, body.dsbUrl, body.token)) }));
+  r.post('/site/commands/register-psb', async ({ body }) => { await svc.registerPsb(body.psbUrn, body.psbUrl, body.token); return { status: 204, body: undefined }; });
+  r.post('/site/commands/register-crb', async ({ body }) => { await svc.registerCrb(body.crbUrn, body.crbUrl, body.token); return { status: 204, body: undefined }; });
+  r.post('/site/commands/grant-copy-access', async ({ body }) => ({ status: 200, body: await svc.grantCopyAccess(body) }));
   r.post('/site/commands/remove-dsb', async ({ body }) => { await svc.removeDsb(body.dsbUrn); return { status: 204, body: undefined }; });
   r.post('/site/commands/remove-crb', async ({ body }) => { await svc.removeCrb(body.crbUrn); return { status: 204, body: undefined }; });
   r.post('/site/commands/add-cr', async ({ body }) => { await svc.addCr(body.crbUrn, body.crName, body.crProperties ?? {}); return { status: 204, body: undefined }; });

@@ -44,4 +44,10 @@ export const siteMigrations: Migration[] = [
       retain_count integer, retain_seconds integer, next_run bigint NOT NULL, active boolean NOT NULL,
       PRIMARY KEY (app_id, name));`,
   },
+  {
+    // Bearer tokens the Site sends to its brokers, by broker URL (the URL is what every broker call starts from).
+    // Never returned by any read; the embedded store's files are private to the service user.
+    id: '0103-site-broker-credentials',
+    sql: `CREATE TABLE IF NOT EXISTS broker_credentials (url text PRIMARY KEY, token text NOT NULL);`,
+  },
 ];

@@ -44,6 +44,14 @@ export class SiteStore {
     return r ? psbRow(r) : undefined;
   }
 
+  /** Tokens the Site sends to brokers, by broker URL. */
+  async listBrokerCredentials(): Promise<{ url: string; token: string }[]> {
+    return (await this.db.query<{ url: string; token: string }>(`SELECT url, token FROM broker_credentials`)).rows;
+  }
+  async setBrokerCredential(url: string, token: string): Promise<void> {
+    await this.db.query(`INSERT INTO broker_credentials (url, token) VALUES ($1,$2) ON CONFLICT (url) DO UPDATE SET token=$2`, [url, token]);
+  }
+
   async upsertCrb(c: CrbRecord): Promise<void> {
     await this.db.query(`INSERT INTO crbs (urn, url, name, type, version, registered) VALUES ($1,$2,$3,$4,$5,$6)
       ON CONFLICT (urn) DO UPDATE SET url=$2, name=$3, type=$4, version=$5`, [c.urn, c.url, c.name, c.type, c.version, Date.now()]);
