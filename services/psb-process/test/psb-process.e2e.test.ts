@@ -344,13 +344,13 @@ describe('psb-process stopping children', () => {
   it('leaves children running on a graceful PSB stop, unless PSB_PROCESS_STOP_CHILDREN_ON_EXIT=1', async () => {
     for (const stopChildren of [false, true]) {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'psb-process-e2e-stop-'));
-      chmodSync(dir, 0o711);
-      appDataDir(path.join(dir, 'notes'));
+      // The app's data outside the PSB's data dir, which the PSB makes 0700 (its app user could not pass it).
+      const notes = appDataDir(path.join(scratch, `stop-${stopChildren}-notes`));
       const other = await startService({ service: 'psb-process', dataDir: dir, env: { ...psbEnv, PSB_PROCESS_STOP_CHILDREN_ON_EXIT: stopChildren ? '1' : '0' } });
       let pid = 0;
       try {
         const c = psbClient(other.url, { headers: other.headers });
-        await c.post('/psb/app-services', { body: { appServiceId: 'app', space: 'default', imageName: 'notes-app', environmentVariables: { NOTES_DIR: path.join(dir, 'notes') } } });
+        await c.post('/psb/app-services', { body: { appServiceId: 'app', space: 'default', imageName: 'notes-app', environmentVariables: { NOTES_DIR: notes } } });
         const deadline = Date.now() + 30_000;
         let s: Instance;
         do {
