@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pack } from 'tar-stream';
-import { startService, type StartedService } from '@ocopea/testing';
+import { authHeaders, scopedCrbUrl, startService, type StartedService } from '@ocopea/testing';
 import { isSameProcessAlive, signalGroup } from '../src/domain/procs';
 
 jest.setTimeout(120_000);
@@ -27,13 +27,13 @@ let dsb: StartedService;
 let psb: StartedService;
 
 /**
- * Every HTTP call of this test goes through here (so that a service requiring credentials needs them added in one
- * place): JSON in, `{status, body}` out.
+ * Every HTTP call of this test goes through here, with the admin credential every service the test starts accepts:
+ * the chain must fail at the PSB even for a caller allowed everything. JSON in, `{status, body}` out.
  */
 async function call(method: string, url: string, body?: unknown): Promise<{ status: number; body: Json }> {
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : Buffer.isBuffer(body) ? { 'content-type': 'application/octet-stream' } : { 'content-type': 'application/json' },
+    headers: authHeaders(body === undefined ? {} : Buffer.isBuffer(body) ? { 'content-type': 'application/octet-stream' } : { 'content-type': 'application/json' }),
     body: body === undefined ? undefined : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
   });
   const text = await res.text();
@@ -94,7 +94,11 @@ describe('a restored copy is data, never an image (crb-fs → dsb-fs → psb-pro
     expect(up.status).toBeLessThan(300);
     const created = await call('POST', `${dsb.url}/service_instances`, {
       instanceId: 'evil-vol', instanceSettings: {},
-      restoreInfo: { copyId: `evil-${stamp}`, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url: crb.url, repoId: 'default' } },
+      // The CRB URL with a read grant for this copy, as the Site would hand it to the DSB.
+      restoreInfo: {
+        copyId: `evil-${stamp}`, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0',
+        copyRepoCredentials: { url: await scopedCrbUrl(crb, { access: 'read', copyId: `evil-${stamp}` }), repoId: 'default' },
+      },
     });
     expect(created.status).toBe(200);
     const inst = await until('the restore', async () => {

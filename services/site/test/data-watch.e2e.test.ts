@@ -3,16 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startService, type StartedService } from '@ocopea/testing';
+import { authHeaders, startService, type StartedService } from '@ocopea/testing';
 
 jest.setTimeout(120_000);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked field by field
 type Json = any;
 
-/** Every HTTP call of this test (one place to add credentials): JSON in, `{status, body}` out. */
+/** Every HTTP call of this test, with the admin credential the services it starts accept: JSON in, `{status, body}` out. */
 async function call(method: string, url: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, { method, headers: authHeaders(body === undefined ? {} : { 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let parsed: Json = text;
   try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
@@ -47,8 +47,8 @@ describe('Site reconcile with real brokers (dsb-fs, psb-process, notes-app)', ()
       start('dsb-fs'), start('psb-process', { PSB_PROCESS_STOP_CHILDREN_ON_EXIT: '1' }), start('site', { OCOPEA_SITE_DATA_SERVICE_CHECK_MS: '200' }),
     ]);
     for (const [cmd, body] of [
-      ['register-dsb', { dsbUrn: 'fs-dsb', dsbUrl: dsb.url }],
-      ['register-psb', { psbUrn: 'process-psb', psbUrl: psb.url }],
+      ['register-dsb', { dsbUrn: 'fs-dsb', dsbUrl: dsb.url, token: dsb.token }],
+      ['register-psb', { psbUrn: 'process-psb', psbUrl: psb.url, token: psb.token }],
       ['add-custom-artifact-registry', { name: 'local', url: pathToFileURL(path.resolve(__dirname, '../../../examples')).href }],
     ] as const) expect((await call('POST', `${site.url}/site/commands/${cmd}`, body)).status).toBeLessThan(300);
   });
