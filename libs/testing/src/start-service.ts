@@ -139,13 +139,13 @@ export async function startService(o: StartOptions): Promise<StartedService> {
     token: o.env?.OCOPEA_ADMIN_TOKEN ?? TEST_ADMIN_TOKEN,
     headers: { authorization: `Bearer ${o.env?.OCOPEA_ADMIN_TOKEN ?? TEST_ADMIN_TOKEN}` },
   };
-  const deadline = Date.now() + (o.startTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (o.startTimeoutMs ?? 60_000); // the embedded database alone takes seconds on a loaded 2-core machine
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${o.service} exited with ${child.exitCode} before becoming healthy:\n${svc.logs().slice(-4000)}`);
     try {
       if (await healthy(`${origin}/healthz`, o.tls && readFileSync(o.tls.caFile, 'utf8'))) return svc;
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { await svc.kill(); throw new Error(`${o.service} not healthy after ${o.startTimeoutMs ?? 30_000} ms:\n${svc.logs().slice(-4000)}`); }
+    if (Date.now() > deadline) { await svc.kill(); throw new Error(`${o.service} not healthy after ${o.startTimeoutMs ?? 60_000} ms:\n${svc.logs().slice(-4000)}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
