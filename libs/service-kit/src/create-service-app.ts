@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './logger';
 import { loadSpec, type OpenApiDocument } from './load-spec';
 import { TypedRouter } from './typed-router';
 import { authFromEnv, authMiddleware, capabilityPrefix, checkRequest, SpecOperations, type Authenticator, type AuthedRequest, type GrantVerifier, type Principal, type Role } from './auth';
-import { privateByDefault, serviceDataDir } from './service-config';
+import { instanceIdFromEnv, privateByDefault, serviceDataDir } from './service-config';
 
 /** How to build one service. */
 export interface ServiceOptions<Paths> {
@@ -36,6 +36,8 @@ export interface ServiceOptions<Paths> {
   auth?: Authenticator;
   /** Scoped credentials this service issues itself (crb-fs copy grants), accepted besides the configured ones. */
   grants?: GrantVerifier;
+  /** The id `/healthz` answers every caller with (default: `instanceIdFromEnv()`; none: not answered). */
+  instance?: string;
 }
 
 /** A built service: the express app (usable with supertest) and what `runService` needs. */
@@ -72,6 +74,7 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
   const spec = typeof opts.spec === 'string' ? loadSpec(opts.spec) : opts.spec;
   const basePath = normalizeBase(opts.basePath ?? spec.servers?.[0]?.url ?? '/');
   const log = opts.logger ?? createLogger(opts.name);
+  const instance = 'instance' in opts ? opts.instance : instanceIdFromEnv();
   const validateResponses = opts.validateResponses ?? (process.env.NODE_ENV === 'test' || process.env.OCOPEA_VALIDATE_RESPONSES === '1');
   const app = express();
   app.disable('x-powered-by');
@@ -115,15 +118,17 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
   });
 
   const healthz: RequestHandler = async (req, res) => {
-    if (built.draining) { res.status(503).json({ status: 'draining', service: opts.name }); return; }
+    // The starter's instance id, to anyone: it proves which process answers (see instanceIdFromEnv).
+    const id = instance === undefined ? {} : { instance };
+    if (built.draining) { res.status(503).json({ status: 'draining', service: opts.name, ...id }); return; }
     // Liveness for anyone; names, counts and versions only for a caller with a credential.
     const known = await auth.authenticate(req.headers.authorization).then(() => true, () => false);
-    if (!known) { res.json({ status: 'ok' }); return; }
+    if (!known) { res.json({ status: 'ok', ...id }); return; }
     try {
       const extra = (await opts.health?.()) ?? {};
-      res.json({ status: 'ok', service: opts.name, ...extra });
+      res.json({ status: 'ok', service: opts.name, ...id, ...extra });
     } catch (err) {
-      res.status(503).json({ status: 'unhealthy', service: opts.name, message: (err as Error).message });
+      res.status(503).json({ status: 'unhealthy', service: opts.name, ...id, message: (err as Error).message });
     }
   };
   const specJson: RequestHandler = (_req, res) => { res.json(spec); };

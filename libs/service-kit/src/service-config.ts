@@ -59,3 +59,19 @@ export function serviceDataDir(service: string): string {
   chmodSync(dir, 0o700);
   return dir;
 }
+
+/** What an instance id may look like: a random token (a UUID, base64url bytes), never a name or an address. */
+const INSTANCE_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * The id the starter gave this process (OCOPEA_INSTANCE_ID), which `/healthz` answers to anyone, so that whoever
+ * started the service can tell its own process from another one that holds the port (the topology, tests). It is
+ * a random value made for one start, so it tells a caller nothing but "the same process as before"; anything that
+ * does not look like one (16-64 of A-Z a-z 0-9 _ -) is refused. Undefined when not set: /healthz then says nothing more.
+ */
+export function instanceIdFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const id = env.OCOPEA_INSTANCE_ID;
+  if (id === undefined || id === '') return undefined;
+  if (!INSTANCE_ID.test(id)) throw new Error('OCOPEA_INSTANCE_ID must be a random id of 16 to 64 characters A-Z a-z 0-9 _ - (e.g. a UUID)');
+  return id;
+}

@@ -281,6 +281,16 @@ describe('public paths', () => {
     }
   });
 
+  it('/healthz: the instance id its starter gave, to anyone (and nothing more to an unknown caller)', async () => {
+    const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    const started = authPets({ env: { OCOPEA_ADMIN_TOKEN: ADMIN }, instance: id });
+    for (const prefix of ['', BASE]) {
+      expect((await request(started.svc.app).get(`${prefix}/healthz`)).body).toEqual({ status: 'ok', instance: id });
+      expect((await request(started.svc.app).get(`${prefix}/healthz`).set('authorization', bearer(UNKNOWN))).body).toEqual({ status: 'ok', instance: id });
+      expect((await request(started.svc.app).get(`${prefix}/healthz`).set('authorization', bearer(ADMIN))).body).toEqual({ status: 'ok', service: 'pets', instance: id, pets: 2 });
+    }
+  });
+
   it('/openapi.json and /docs need no credential', async () => {
     for (const prefix of ['', BASE]) {
       const spec = await request(p.svc.app).get(`${prefix}/openapi.json`);

@@ -1,5 +1,5 @@
 // envNumber: every service's numeric settings are read through it, so a typo stops the service at start-up.
-import { envNumber, servicePort } from '../src/service-config';
+import { envNumber, instanceIdFromEnv, servicePort } from '../src/service-config';
 
 describe('envNumber', () => {
   const env = (v: string | undefined): NodeJS.ProcessEnv => (v === undefined ? {} : { X_MS: v });
@@ -39,6 +39,17 @@ describe('envNumber', () => {
     } finally {
       if (before === undefined) delete process.env.PORT;
       else process.env.PORT = before;
+    }
+  });
+});
+
+describe('instanceIdFromEnv', () => {
+  it('is the random id the starter gave, or undefined; anything that does not look random is refused', () => {
+    expect(instanceIdFromEnv({})).toBeUndefined();
+    expect(instanceIdFromEnv({ OCOPEA_INSTANCE_ID: '' })).toBeUndefined();
+    expect(instanceIdFromEnv({ OCOPEA_INSTANCE_ID: '0f8fad5b-d9cb-469f-a165-70867728950e' })).toBe('0f8fad5b-d9cb-469f-a165-70867728950e');
+    for (const bad of ['short', 'db.internal.example.com', 'has space in it 12345', 'x'.repeat(65)]) {
+      expect(() => instanceIdFromEnv({ OCOPEA_INSTANCE_ID: bad })).toThrow(/OCOPEA_INSTANCE_ID must be a random id of 16 to 64 characters/);
     }
   });
 });
