@@ -1,5 +1,6 @@
 # One image for every Ocopea service; choose which with OCOPEA_SERVICE (site, hub, crb-fs, dsb-postgres, dsb-fs,
-# psb-process, psb-k8s) or run a tools/ command. Services run their TypeScript with tsx, as `pnpm start` does.
+# psb-process, psb-k8s) or run a tools/ command (node tools/topology/dist/register-cli.js). Services run their build
+# (dist/main.js) with plain node and the flags their package.json declares, as `pnpm start` does (deploy/run-service.sh).
 FROM node:20-bookworm-slim
 
 # pg_dump/pg_restore for dsb-postgres (client 15 matches the server line we test against; it can dump older servers).
@@ -10,7 +11,12 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY . .
-RUN pnpm install --frozen-lockfile --prod
+# Build (esbuild, a dev dependency), then drop the dev dependencies: what runs is plain JavaScript. The type check is
+# CI's (`pnpm build`); the image only emits. (The sample app's own tsx stays: psb-process runs it from TypeScript.)
+RUN pnpm install --frozen-lockfile \
+ && pnpm bundle \
+ && CI=true pnpm install --frozen-lockfile --prod \
+ && pnpm store prune
 
 # Services listen on loopback only unless told otherwise; in a container that means every interface. Credentials:
 # OCOPEA_ADMIN_TOKEN (or _FILE, OCOPEA_TOKENS_FILE, OCOPEA_OIDC_ISSUER), else one is generated into /data/admin-token.

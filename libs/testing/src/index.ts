@@ -1,3 +1,4 @@
 export * from './start-service';
+export * from './launch';
 export * from './crb-grants';
 export * from './fake-kubernetes-api-server';

@@ -15,14 +15,14 @@
 // The CRB runs with authentication on, as in production: its admin token (OCOPEA_ADMIN_TOKEN) is @ocopea/testing's
 // TEST_ADMIN_TOKEN (new each run), sent as a Bearer header on every call.
 //
-import { execSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, promises as fsp } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { authHeaders, startScriptCommand, TEST_ADMIN_TOKEN } from '@ocopea/testing';
+import { authHeaders, ensureBuilt, launchArgs, TEST_ADMIN_TOKEN } from '@ocopea/testing';
 
 const MB = 1e6;
 const CHUNK = 1024 * 1024;
@@ -168,12 +168,12 @@ async function main(): Promise<void> {
     const port = await freePort();
     const dataDir = path.join(dir, 'crb');
     const pkgDir = path.join(ROOT, 'services/crb-fs');
-    const start = startScriptCommand(pkgDir);
-    if (start.prepare) execSync(start.prepare, { cwd: pkgDir, stdio: ['ignore', 'ignore', 'inherit'] });
-    console.log(`crb-fs: ${start.prepare ? `${start.prepare} && ` : ''}node ${start.args.join(' ')} (its start script)`);
-    child = spawn(process.execPath, start.args, {
+    ensureBuilt(pkgDir, { rebuild: true });
+    const args = launchArgs(pkgDir);
+    console.log(`crb-fs: node ${args.join(' ')} (as pnpm start runs it)`);
+    child = spawn(process.execPath, args, {
       cwd: pkgDir,
-      env: { ...process.env, OCOPEA_AUTH: '', ...start.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', OCOPEA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', OCOPEA_ADMIN_TOKEN: TEST_ADMIN_TOKEN },
+      env: { ...process.env, OCOPEA_AUTH: '', NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', OCOPEA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', OCOPEA_ADMIN_TOKEN: TEST_ADMIN_TOKEN },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}/crb`;

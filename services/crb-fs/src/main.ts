@@ -3,6 +3,7 @@ import { createCrbApp } from './app';
 import { AlignedBlockPool } from './domain/aligned-block-pool';
 import { DIRECT_BLOCKS_PER_STREAM } from './domain/direct-file-writer';
 import { FsCopyRepository } from './domain/fs-copy-repository';
+import { ocopea } from '../package.json';
 
 /** Env → compose → run. The only file that reads process.env. */
 async function main(): Promise<void> {
@@ -17,8 +18,9 @@ async function main(): Promise<void> {
   const repo = await FsCopyRepository.open({
     root,
     log: (msg, fields) => logger.warn(fields ?? {}, msg),
-    // OCOPEA_STREAM_GC_EVERY_MB: how often streaming nudges a young-generation GC (0 = never; default 8).
-    onBytes: streamReclaimerFromEnv(),
+    // OCOPEA_STREAM_GC_EVERY_MB: how often streaming nudges a young-generation GC (0 = never; default: package.json
+    // ocopea.runtime.streamGcEveryMb, beside the node flags, see README).
+    onBytes: streamReclaimerFromEnv(ocopea.runtime.streamGcEveryMb),
     blockPool: directStreams > 0 ? new AlignedBlockPool(directStreams * DIRECT_BLOCKS_PER_STREAM) : undefined,
     syncEveryBytes: syncMb === undefined ? undefined : Math.round(syncMb * 1024 * 1024),
   });

@@ -95,10 +95,10 @@ function vmHwm(pid: number): number {
 async function main() {
   log(`dsb bench: target database size ${SIZE_MB} MB (BENCH_DSB_SIZE_MB), tag ${TAG}`);
   const [crb, dsb] = await Promise.all([
-    startService({ service: 'crb-fs', asStartScript: true, env: { LOG_LEVEL: 'warn', SERVICE_LOG_LEVEL: 'warn' } }),
-    startService({ service: 'dsb-postgres', asStartScript: true, env: { DSB_POSTGRES_ADMIN_URL: ADMIN, LOG_LEVEL: 'warn' } }),
+    startService({ service: 'crb-fs', env: { LOG_LEVEL: 'warn', SERVICE_LOG_LEVEL: 'warn' } }),
+    startService({ service: 'dsb-postgres', env: { DSB_POSTGRES_ADMIN_URL: ADMIN, LOG_LEVEL: 'warn' } }),
   ]);
-  log(`services as their start scripts run them: crb-fs \`${crb.command}\`, dsb-postgres \`${dsb.command}\``);
+  log(`services as pnpm start runs them: crb-fs \`${crb.command}\`, dsb-postgres \`${dsb.command}\``);
   const dumpDir = mkdtempSync(path.join(os.tmpdir(), 'ocopea-dsb-bench-'));
   const rawDb = `ocopea_${TAG}_raw`;
   const created: string[] = [];

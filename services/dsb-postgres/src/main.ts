@@ -1,6 +1,7 @@
 import { envNumber, runService, serviceDataDir, servicePort, streamReclaimerFromEnv } from '@ocopea/service-kit';
 import { copyDigestFromEnv } from '@ocopea/dsb-common';
 import { createDsbPostgresApp } from './app';
+import { ocopea } from '../package.json';
 
 // Environment:
 //   DSB_POSTGRES_ADMIN_URL    superuser URL of the managed server (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -11,7 +12,8 @@ import { createDsbPostgresApp } from './app';
 //   DSB_POSTGRES_STDIO_BUFFER stdio buffer of pg_dump output / pg_restore input through stdbuf (default 1M, 0 = off)
 //   DSB_POSTGRES_DB_PREFIX    prefix of database/role names (default ocopea_); distinct per broker sharing a server
 //   OCOPEA_DATA_DIR           where instances.json (the instance registry) lives; PORT (default 8083)
-//   OCOPEA_STREAM_GC_EVERY_MB MiB streamed between two young-generation GCs (default 2, 0 = never)
+//   OCOPEA_STREAM_GC_EVERY_MB MiB streamed between two young-generation GCs (0 = never; default: package.json
+//                             ocopea.runtime.streamGcEveryMb, 2 — why not the kit's 8: README)
 //   DSB_COPY_DIGEST           digest the broker checks copies in transit with: crc32 (default) or sha256
 //   DSB_CRB_IDLE_TIMEOUT_MS   a CRB making no progress this long fails the copy or restore (default 120000, 0 = never)
 const env = process.env;
@@ -25,10 +27,7 @@ const { svc, broker, backend } = createDsbPostgresApp({
   dumpCompression: envNumber('DSB_POSTGRES_DUMP_COMPRESSION', { max: 9 }),
   namePrefix: env.DSB_POSTGRES_DB_PREFIX || undefined,
   stdioBuffer: env.DSB_POSTGRES_STDIO_BUFFER || undefined,
-  // Every 2 MiB, not the kit's 8: the socket buffers a restore receives between two young GCs count against the old
-  // generation's room, and after an idle spell that room is smaller than 8 MiB, so restores ran into 11 to 23
-  // mark-compacts (+1 CPU-s per GB). With 2: 0 or 1 in 4 restores, 3 of them after 45 s idle; copies cost the same.
-  streaming: { onBytes: streamReclaimerFromEnv(2), digest: copyDigestFromEnv(), crbIdleTimeoutMs: envNumber('DSB_CRB_IDLE_TIMEOUT_MS') },
+  streaming: { onBytes: streamReclaimerFromEnv(ocopea.runtime.streamGcEveryMb), digest: copyDigestFromEnv(), crbIdleTimeoutMs: envNumber('DSB_CRB_IDLE_TIMEOUT_MS') },
 });
 broker.recover();
 void runService(svc, {

@@ -97,8 +97,8 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
     // closed; dsb-fs opens its own to the volume owner's group only): search, not read, for others on the way there.
     if (process.getuid?.() === 0) for (const d of [dataRoot, path.join(dataRoot, site)]) passable(d);
     const tokenFile = path.join(tokensDir, `${site === 'hub' ? 'hub' : `${site}-${service}`}.token`);
-    // As each package's start script runs it (crb-fs compiled, the DSBs without the ESM loader): what users measure.
-    const s = await startService({ service, dataDir, port: await port(p), env: { ...env, OCOPEA_ADMIN_TOKEN: tokenOf(tokenFile) }, asStartScript: true });
+    // As `pnpm start` of the package runs it, from what `pnpm build` made (a stale build is refused, not rebuilt).
+    const s = await startService({ service, dataDir, port: await port(p), env: { ...env, OCOPEA_ADMIN_TOKEN: tokenOf(tokenFile) }, rebuild: false });
     services.push(s);
     log(`  ${site.padEnd(6)} ${service.padEnd(13)} ${s.url.padEnd(36)} docs ${s.origin}/docs`);
     return s;
