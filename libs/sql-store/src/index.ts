@@ -4,3 +4,4 @@ export * from './pglite-sql-db';
 export * from './open-sql-db';
 export * from './migrate';
 export * from './test-database';
+export * from './embedded-lock';

@@ -1,5 +1,6 @@
 import { chmodSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { lockEmbeddedDb } from './embedded-lock';
 import type { QueryResult, SqlDb } from './sql-db';
 
 type PGliteLike = {
@@ -17,16 +18,26 @@ type PGliteLike = {
 export class PgliteSqlDb implements SqlDb {
   readonly kind = 'pglite' as const;
 
-  private constructor(private readonly db: PGliteLike, private readonly tx: PGliteLike | null, private readonly dir?: string) {}
+  private constructor(private readonly db: PGliteLike, private readonly tx: PGliteLike | null, private readonly dir?: string,
+    private readonly unlock?: () => void) {}
 
-  /** Opens (creating if needed) the database in `dir`; `dir` undefined = in memory. */
+  /**
+   * Opens (creating if needed) the database in `dir`; `dir` undefined = in memory. A directory is locked while
+   * open: one open in another process (or still open in this one) is refused with `DatabaseInUseError`.
+   */
   static async open(dir?: string): Promise<PgliteSqlDb> {
-    // Loaded lazily: the wasm module costs ~1.5 s and is not needed when DATABASE_URL points at a server.
-    const { PGlite } = await import('@electric-sql/pglite');
-    const db = new PGlite(dir) as unknown as PGliteLike;
-    await db.waitReady;
-    if (dir) privatize(dir);
-    return new PgliteSqlDb(db, null, dir);
+    const unlock = dir ? lockEmbeddedDb(dir) : undefined;
+    try {
+      // Loaded lazily: the wasm module costs ~1.5 s and is not needed when DATABASE_URL points at a server.
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = new PGlite(dir) as unknown as PGliteLike;
+      await db.waitReady;
+      if (dir) privatize(dir);
+      return new PgliteSqlDb(db, null, dir, unlock);
+    } catch (err) {
+      unlock?.();
+      throw err;
+    }
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
@@ -45,8 +56,12 @@ export class PgliteSqlDb implements SqlDb {
 
   async close(): Promise<void> {
     if (this.tx) return;
-    await this.db.close();
-    if (this.dir) privatize(this.dir);
+    try {
+      await this.db.close();
+      if (this.dir) privatize(this.dir);
+    } finally {
+      this.unlock?.();
+    }
   }
 }
 
