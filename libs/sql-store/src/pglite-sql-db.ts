@@ -23,7 +23,7 @@ export class PgliteSqlDb implements SqlDb {
 
   /**
    * Opens (creating if needed) the database in `dir`; `dir` undefined = in memory. A directory is locked while
-   * open: one open in another process (or still open in this one) is refused with `DatabaseInUseError`.
+   * open: one open in another process (or still open in this one) is refused with `DirectoryInUseError`.
    */
   static async open(dir?: string): Promise<PgliteSqlDb> {
     const unlock = dir ? lockEmbeddedDb(dir) : undefined;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DatabaseInUseError, LOCK_FILE, PgliteSqlDb } from '../src';
+import { DirectoryInUseError, LOCK_FILE, PgliteSqlDb } from '../src';
 
 jest.setTimeout(60_000);
 
@@ -30,7 +30,7 @@ describe('embedded database lock (real processes)', () => {
     await h.opened;
     expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: h.child.pid });
     const refused = await PgliteSqlDb.open(dir).then(() => undefined, (e: unknown) => e);
-    expect(refused).toBeInstanceOf(DatabaseInUseError);
+    expect(refused).toBeInstanceOf(DirectoryInUseError);
     expect((refused as Error).message).toBe(`the embedded database in ${dir} is open by process ${h.child.pid}: stop that process first `
       + '(or give this one another OCOPEA_DATA_DIR); two processes writing one database would corrupt it');
     // A second process is refused the same way, and exits without touching it.
