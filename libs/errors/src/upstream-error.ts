@@ -20,7 +20,7 @@ export class UpstreamError extends OcopeaError {
   readonly url: string;
 
   constructor(url: string, message: string, opts: { upstreamStatus?: number; upstreamReason?: string; timedOut?: boolean; cause?: unknown }) {
-    const status = opts.timedOut ? 504 : opts.upstreamStatus === undefined ? 503 : 502;
+    const status = defaultPeerStatus(opts.timedOut || opts.upstreamStatus === undefined ? { kind: 'unreachable', timedOut: !!opts.timedOut } : { kind: 'answered' });
     super(status, opts.timedOut ? 'timeout' : opts.upstreamStatus === undefined ? 'unavailable' : 'bad_gateway', redactCapabilities(message), { cause: opts.cause });
     this.url = redactCapabilities(url);
     this.upstreamStatus = opts.upstreamStatus;
@@ -31,4 +31,12 @@ export class UpstreamError extends OcopeaError {
   get isNotFound(): boolean { return this.upstreamStatus === 404; }
   /** True when the peer answered 409. */
   get isConflict(): boolean { return this.upstreamStatus === 409; }
+}
+
+/**
+ * The status of our answer when a peer call failed and the caller has no policy of its own (see
+ * `translatePeerFailure`): unreachable 503, timed out 504, answered an error 502.
+ */
+export function defaultPeerStatus(fault: { kind: 'unreachable'; timedOut: boolean } | { kind: 'answered' }): number {
+  return fault.kind === 'unreachable' ? (fault.timedOut ? 504 : 503) : 502;
 }
