@@ -1,13 +1,12 @@
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
-import { Readable } from 'node:stream';
-import { UpstreamError } from '@ocopea/errors';
+import { retry, UpstreamError } from '@ocopea/errors';
 import { REQUEST_ID_HEADER, currentRequestContext } from './request-context';
 import { peerHttpsAgent } from './tls-trust';
 import type { BodyOf, HttpMethod, OperationOf, PathParamsOf, PathsWith, QueryOf, SuccessBodyOf } from './typed-paths';
 
 /** How a client behaves towards one peer. */
 export interface ApiClientOptions {
-  /** Per-attempt timeout in ms for a whole JSON call (default 10 000). 0 = none (streams). */
+  /** Per-attempt timeout in ms for a whole JSON call (default 10 000). 0 = none. */
   timeoutMs?: number;
   /** Extra attempts for idempotent calls that fail with a network error, 429, 502, 503 or 504 (default 2). */
   retries?: number;
@@ -95,36 +94,6 @@ export class ApiClient<Paths> {
     return { status: res.status, data: res.data as SuccessBodyOf<OperationOf<Paths, P, M>>, headers: flatHeaders(res.headers) };
   }
 
-  /**
-   * Sends `body` as `application/octet-stream` (never retried: a stream cannot be replayed). The stream is piped
-   * with backpressure; no timeout applies unless given, since a copy can be large.
-   */
-  async upload<P extends PathsWith<Paths, 'post'>>(
-    pathTemplate: P, body: Readable, o: Omit<CallOptions<OperationOf<Paths, P, 'post'>>, 'body'> = {},
-  ): Promise<ApiResponse<SuccessBodyOf<OperationOf<Paths, P, 'post'>>>> {
-    const url = expandPath(pathTemplate, o.path as Record<string, unknown> | undefined);
-    const res = await this.withRetries('post', url, 0, () =>
-      this.http.request({
-        method: 'post', url, params: o.query, data: body,
-        headers: this.headersFor(o.headers, 'application/octet-stream'),
-        timeout: o.timeoutMs ?? 0, signal: o.signal,
-      }));
-    return { status: res.status, data: res.data as SuccessBodyOf<OperationOf<Paths, P, 'post'>>, headers: flatHeaders(res.headers) };
-  }
-
-  /** GETs a byte stream. The caller must consume or destroy `data`. Retried only until the headers arrive. */
-  async download<P extends PathsWith<Paths, 'get'>>(
-    pathTemplate: P, o: CallOptions<OperationOf<Paths, P, 'get'>> = {},
-  ): Promise<ApiResponse<Readable>> {
-    const url = expandPath(pathTemplate, o.path as Record<string, unknown> | undefined);
-    const res = await this.withRetries('get', url, this.opts.retries, () =>
-      this.http.request({
-        method: 'get', url, params: o.query, responseType: 'stream', decompress: false,
-        headers: this.headersFor(o.headers), timeout: o.timeoutMs ?? this.opts.timeoutMs, signal: o.signal,
-      }));
-    return { status: res.status, data: res.data as Readable, headers: flatHeaders(res.headers) };
-  }
-
   private headersFor(extra?: Record<string, string>, contentType?: string): Record<string, string> {
     const h: Record<string, string> = { accept: 'application/json, */*', ...this.opts.headers, ...extra };
     if (contentType) h['content-type'] = contentType;
@@ -133,37 +102,40 @@ export class ApiClient<Paths> {
     return h;
   }
 
-  private async withRetries(method: string, url: string, retries: number, send: () => Promise<AxiosResponse>): Promise<AxiosResponse> {
+  /**
+   * Sends until an answer below 300 (returned), retrying network failures (not cancellations) and answers 429, 502,
+   * 503, 504 up to `retries` times with jittered backoff; throws `UpstreamError` for the rest, quoting the peer.
+   */
+  private withRetries(method: string, url: string, retries: number, send: () => Promise<AxiosResponse>): Promise<AxiosResponse> {
     const label = `${method.toUpperCase()} ${this.baseUrl}${url}`;
-    for (let attempt = 0; ; attempt++) {
-      let res: AxiosResponse | undefined;
+    return retry(async (_n, last) => {
+      let res: AxiosResponse;
       try {
         res = await send();
       } catch (err) {
         const e = err as AxiosError;
         const timedOut = e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED';
-        if (attempt < retries && e.code !== 'ERR_CANCELED') { await sleep(this.backoff(attempt)); continue; }
         throw new UpstreamError(this.baseUrl + url, `${label} failed: ${timedOut ? 'timed out' : e.code ?? e.message}`, { timedOut, cause: err });
       }
       if (res.status >= 300 && res.status < 400) {
-        if (res.config.responseType === 'stream') (res.data as Readable).destroy();
         throw new UpstreamError(this.baseUrl + url, `${label} answered a redirect (${res.status}${res.headers.location ? ` to ${String(res.headers.location).slice(0, 200)}` : ''}); redirects are not followed: register the final URL`, { upstreamStatus: res.status });
       }
       if (res.status < 400) return res;
-      if (attempt < retries && RETRYABLE_STATUS.has(res.status)) {
-        if (res.config.responseType === 'stream') (res.data as Readable).destroy();
-        await sleep(this.backoff(attempt));
-        continue;
-      }
-      const { message, reason } = await errorText(res);
+      if (!last && RETRYABLE_STATUS.has(res.status)) throw new RetryableAnswer(res.status);
+      const { message, reason } = errorText(res);
       throw new UpstreamError(this.baseUrl + url, `${label} answered ${res.status}: ${message}`, { upstreamStatus: res.status, upstreamReason: reason });
-    }
+    }, {
+      retries,
+      backoff: { initialMs: this.opts.backoffMs, jitter: 'half' },
+      shouldRetry: (err) => err instanceof RetryableAnswer
+        || (err instanceof UpstreamError && err.upstreamStatus === undefined && (err.cause as AxiosError | undefined)?.code !== 'ERR_CANCELED'),
+    });
   }
+}
 
-  private backoff(attempt: number): number {
-    const base = this.opts.backoffMs * 2 ** attempt;
-    return base / 2 + Math.random() * base / 2;
-  }
+/** An answer worth another attempt (429, 502, 503, 504), while attempts are left: never leaves `withRetries`. */
+class RetryableAnswer extends Error {
+  constructor(readonly status: number) { super(`answered ${status}`); }
 }
 
 /** `/a/{id}/b` + `{id: 'x y'}` → `/a/x%20y/b`. A missing parameter is a programming error. */
@@ -181,16 +153,8 @@ function flatHeaders(h: AxiosResponse['headers']): Record<string, string> {
   return out;
 }
 
-async function errorText(res: AxiosResponse): Promise<{ message: string; reason?: string }> {
-  let data: unknown = res.data;
-  if (data instanceof Readable) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of data) { chunks.push(c as Buffer); size += (c as Buffer).length; if (size > 64 * 1024) break; }
-    data.destroy();
-    const text = Buffer.concat(chunks).toString('utf8');
-    try { data = JSON.parse(text); } catch { data = text; }
-  }
+function errorText(res: AxiosResponse): { message: string; reason?: string } {
+  const data: unknown = res.data;
   if (data && typeof data === 'object' && 'message' in data) {
     const d = data as { message: unknown; reason?: unknown };
     return { message: String(d.message).slice(0, MAX_QUOTED), reason: typeof d.reason === 'string' ? d.reason.slice(0, 64) : undefined };
@@ -201,5 +165,3 @@ async function errorText(res: AxiosResponse): Promise<{ message: string; reason?
 
 /** How much of a peer's answer an error of ours quotes: enough to diagnose, never a whole page or dump. */
 export const MAX_QUOTED = 512;
-
-function sleep(ms: number) { return new Promise((r) => setTimeout(r, ms)); }
