@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError } from '@ocopea/errors';
+import { backoffDelay, ConflictError, NotFoundError, sleep } from '@ocopea/errors';
 import type { SqlDb } from '@ocopea/sql-store';
 import { FINAL_PHASES, type Operation, type OperationKind, type OperationPhase } from './operation';
 
@@ -134,11 +134,11 @@ export class OperationEngine {
   /** Resolves when the operation reaches a final phase (for tests and synchronous callers). */
   async waitForFinal(id: string, timeoutMs = 60_000): Promise<Operation> {
     const deadline = Date.now() + timeoutMs;
-    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    for (let attempt = 0; ; attempt++) {
       const op = await this.get(id);
       if (FINAL_PHASES.has(op.phase)) return op;
       if (Date.now() > deadline) throw new Error(`operation ${id} still ${op.phase} in step ${op.step} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(backoffDelay(attempt, { initialMs: 10, maxMs: 200 }));
     }
   }
 

@@ -1,4 +1,7 @@
-import { GatewayTimeoutError } from '@ocopea/errors';
+import { backoffDelay, GatewayTimeoutError, sleep } from '@ocopea/errors';
+
+// Polls wait the way retries do (one backoff computation, @ocopea/errors); `sleep` is re-exported for the engines.
+export { sleep };
 
 /** Options of `waitFor`. */
 export interface WaitOptions {
@@ -15,26 +18,18 @@ export interface WaitOptions {
 
 /**
  * Probes until `probe` returns a value other than `undefined`, with exponential backoff. Replaces the fixed 10 s / 5 s
- * polling of the original, which made every deploy take at least 15 s.
+ * polling of the original, which made every deploy take at least 15 s. A poll-until, not a retry: a probe that
+ * throws ends the wait (`retry` of @ocopea/errors is for calls that fail).
  */
 export async function waitFor<T>(probe: () => Promise<T | undefined>, o: WaitOptions = {}): Promise<T> {
   const deadline = Date.now() + (o.timeoutMs ?? 600_000);
-  let delay = o.initialDelayMs ?? 50;
-  for (;;) {
+  const backoff = { initialMs: o.initialDelayMs ?? 50, maxMs: o.maxDelayMs ?? 1000 };
+  for (let attempt = 0; ; attempt++) {
     o.signal?.throwIfAborted();
     const v = await probe();
     if (v !== undefined) return v;
+    const delay = backoffDelay(attempt, backoff);
     if (Date.now() + delay > deadline) throw new GatewayTimeoutError(`gave up waiting for ${o.what ?? 'condition'} after ${o.timeoutMs ?? 600_000} ms`);
     await sleep(delay, o.signal);
-    delay = Math.min(delay * 2, o.maxDelayMs ?? 1000);
   }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

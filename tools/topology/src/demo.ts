@@ -1,4 +1,5 @@
 import { hubClient, siteClient, type HubClient } from '@ocopea/api';
+import { backoffDelay, sleep } from '@ocopea/errors';
 
 /** One printed step of the story. */
 export interface DemoStep { step: string; ms: number; detail: string }
@@ -138,10 +139,10 @@ async function waitRunning(hub: HubClient, id: string, timeoutMs?: number): Prom
 
 async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs = 120_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (let d = 50; ; d = Math.min(d * 2, 500)) {
+  for (let attempt = 0; ; attempt++) {
     const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, d));
+    await sleep(backoffDelay(attempt, { initialMs: 50, maxMs: 500 }));
   }
 }

@@ -12,7 +12,7 @@
 //   OCOPEA_SITE_A_TOKEN=...              the Site's admin token (to register on it; the Hub stores it with add-site)
 //   OCOPEA_SITE_A_TOKEN_CRB_FS=...       a broker's token, by its URN upper-cased (- becomes _); the Site stores it
 import { siteClient, hubClient } from '@ocopea/api';
-import { UpstreamError } from '@ocopea/errors';
+import { retry, UpstreamError } from '@ocopea/errors';
 
 const pairs = (v: string | undefined) => (v ?? '').split(',').filter(Boolean).map((p) => {
   const i = p.indexOf('=');
@@ -22,15 +22,13 @@ const pairs = (v: string | undefined) => (v ?? '').split(',').filter(Boolean).ma
 
 const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
 
-async function retry<T>(what: string, fn: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let d = 200; ; d = Math.min(d * 2, 5000)) {
-    try { return await fn(); } catch (err) {
-      if (Date.now() > deadline) throw err;
-      console.log(`  waiting for ${what}: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, d));
-    }
-  }
+/** Retries `fn` for up to 3 minutes (the services may still be starting), saying what it waits for. */
+function retryFor<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  return retry(() => fn(), {
+    timeoutMs: 180_000,
+    backoff: { initialMs: 200, maxMs: 5000 },
+    onRetry: (err) => console.log(`  waiting for ${what}: ${(err as Error).message}`),
+  });
 }
 
 async function main() {
@@ -45,24 +43,24 @@ async function main() {
     const tokenOf = (urn: string) => process.env[`${key}_TOKEN_${urn.toUpperCase().replace(/-/g, '_')}`] || undefined;
     console.log(`${name} (${url})`);
     for (const [urn, crbUrl] of pairs(process.env[`${key}_CRB`])) {
-      await retry(`CRB ${urn}`, () => site.post('/site/commands/register-crb', { body: { crbUrn: urn, crbUrl, token: tokenOf(urn) } }));
+      await retryFor(`CRB ${urn}`, () => site.post('/site/commands/register-crb', { body: { crbUrn: urn, crbUrl, token: tokenOf(urn) } }));
       console.log(`  registered CRB ${urn}`);
     }
     for (const [urn, dsbUrl] of pairs(process.env[`${key}_DSBS`])) {
-      await retry(`DSB ${urn}`, () => site.post('/site/commands/register-dsb', { body: { dsbUrn: urn, dsbUrl, token: tokenOf(urn) } }));
+      await retryFor(`DSB ${urn}`, () => site.post('/site/commands/register-dsb', { body: { dsbUrn: urn, dsbUrl, token: tokenOf(urn) } }));
       console.log(`  registered DSB ${urn}`);
     }
     for (const [urn, psbUrl] of pairs(process.env[`${key}_PSBS`])) {
-      await retry(`PSB ${urn}`, () => site.post('/site/commands/register-psb', { body: { psbUrn: urn, psbUrl, token: tokenOf(urn) } }));
+      await retryFor(`PSB ${urn}`, () => site.post('/site/commands/register-psb', { body: { psbUrn: urn, psbUrl, token: tokenOf(urn) } }));
       console.log(`  registered PSB ${urn}`);
     }
     for (const [regName, regUrl] of pairs(process.env[`${key}_ARTIFACT_REGISTRY`])) {
-      await retry(`artifact registry ${regName}`, () => site.post('/site/commands/add-custom-artifact-registry', { body: { name: regName, url: regUrl } }));
+      await retryFor(`artifact registry ${regName}`, () => site.post('/site/commands/add-custom-artifact-registry', { body: { name: regName, url: regUrl } }));
       console.log(`  added artifact registry ${regName}`);
     }
     const hubUrl = process.env.OCOPEA_HUB_URL;
     if (hubUrl) {
-      await retry('Hub', async () => {
+      await retryFor('Hub', async () => {
         try { await hubClient(hubUrl, { headers: bearer(process.env.OCOPEA_HUB_TOKEN) }).post('/commands/add-site', { body: { urn: name, url, token: siteToken } }); } catch (err) {
           if (!(err instanceof UpstreamError && err.isConflict)) throw err;
         }
