@@ -1,27 +1,14 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
+import { COPY_DIGEST_HEADERS } from './copy-protocol';
 
 /**
- * The digests that travel with copy data between a DSB and a CRB (extensions of the orcs contract, all optional):
- *
- * - `X-Ocopea-Sha256` / `Repr-Digest: sha-256=:…:` — answered by the CRB: SHA-256 of the copy as stored.
- * - `X-Ocopea-Crc32` — answered by the CRB: CRC-32 of the copy as stored.
- * - `X-Ocopea-Expected-Sha256`, `X-Ocopea-Expected-Crc32` — sent by the uploader, as a header when known up front or
- *   as a trailer (announced in `Trailer`) when computed while streaming: the CRB refuses, and keeps nothing, when the
- *   bytes it received digest differently.
- *
- * CRC-32 is the cheap check of the bytes in transit (the role CRC32/CRC32C plays in S3 and GCS uploads): it catches
- * accidental corruption, not tampering. SHA-256 is what the CRB stores and announces for the copy's lifetime.
- * CRC-32 here is the ISO-HDLC one of zlib, gzip and `x-amz-checksum-crc32`, written as 8 lower-case hex digits.
+ * The digests of copy data (header names in `copy-protocol.ts`). CRC-32 is the cheap check of the bytes in transit
+ * (the role CRC32/CRC32C plays in S3 and GCS uploads): it catches accidental corruption, not tampering. SHA-256 is
+ * what the CRB stores and announces for the copy's lifetime. CRC-32 here is the ISO-HDLC one of zlib, gzip and
+ * `x-amz-checksum-crc32`, written as 8 lower-case hex digits.
  */
-export const COPY_DIGEST_HEADERS = {
-  sha256: 'x-ocopea-sha256',
-  crc32: 'x-ocopea-crc32',
-  expectedSha256: 'x-ocopea-expected-sha256',
-  expectedCrc32: 'x-ocopea-expected-crc32',
-} as const;
-
 export type CopyDigestAlgorithm = 'sha256' | 'crc32';
 
 /** A running digest of a byte stream: `update` per chunk, `digest` once at the end (lower-case hex). */
@@ -74,7 +61,7 @@ export function announcedDigests(headers: IncomingHttpHeaders): Partial<Record<C
   const sha = single(headers[COPY_DIGEST_HEADERS.sha256]);
   if (sha && HEX.sha256.test(sha)) out.sha256 = sha.toLowerCase();
   else {
-    const repr = single(headers['repr-digest']);
+    const repr = single(headers[COPY_DIGEST_HEADERS.reprDigest]);
     const m = repr ? /sha-256=:([A-Za-z0-9+/=]+):/.exec(repr) : null;
     if (m) {
       const buf = Buffer.from(m[1], 'base64');
@@ -85,3 +72,6 @@ export function announcedDigests(headers: IncomingHttpHeaders): Partial<Record<C
   if (crc && HEX.crc32.test(crc)) out.crc32 = crc.toLowerCase();
   return out;
 }
+
+/** A digest of a copy's bytes: which one, and its value in lower-case hex. */
+export interface CopyDigest { algorithm: CopyDigestAlgorithm; hex: string }

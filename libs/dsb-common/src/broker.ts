@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { CopyDigestAlgorithm } from '@ocopea/api';
+import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION, type CopyDigestAlgorithm } from '@ocopea/api';
 import { BadRequestError, ConflictError, NotFoundError, OcopeaError, redactCapabilities } from '@ocopea/errors';
-import { checkCopyProtocol, COPY_PROTOCOL, COPY_PROTOCOL_VERSION, crbLocation, checkCrbId } from './copy-protocol';
+import { checkCopyProtocol, crbLocation, checkCrbId } from './copy-protocol';
 import { downloadCopy, uploadCopy } from './crb-stream';
 import type { InstanceRecord, InstanceRegistry, InstanceState } from './instance-registry';
 

@@ -1,15 +1,8 @@
+import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION, SUPPORTED_COPY_PROTOCOLS, type CrbLocation } from '@ocopea/api';
 import { BadRequestError } from '@ocopea/errors';
 
-/** The only copy protocol our DSBs speak: HTTP octet streams to and from a CRB (see specs/crb.yaml). */
-export const COPY_PROTOCOL = 'shpanRest';
-export const COPY_PROTOCOL_VERSION = '1.0';
-export const SUPPORTED_COPY_PROTOCOLS = `${COPY_PROTOCOL} ${COPY_PROTOCOL_VERSION}`;
-
-/** Where a copy lives in a CRB: its registered URL (…/crb) and a repository id. */
-export interface CrbLocation {
-  url: string;
-  repoId: string;
-}
+// The protocol itself (name, version, paths, header fields) is spelled once, in @ocopea/api copy-protocol; this is
+// how a DSB checks the copy and restore requests it is given.
 
 /**
  * Checks the copy protocol of a copy or restore request: `shpanRest` in any case, version `1.0` or absent.

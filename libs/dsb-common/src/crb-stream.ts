@@ -6,7 +6,7 @@ import type { TLSSocket } from 'node:tls';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { announcedDigests, COPY_DIGEST_HEADERS, peerTlsOptions, streamDigest, type CopyDigestAlgorithm } from '@ocopea/api';
 import { BadGatewayError, ConflictError, OcopeaError, redactCapabilities } from '@ocopea/errors';
-import type { CrbLocation } from './copy-protocol';
+import type { CrbLocation } from '@ocopea/api';
 import { IN_FLIGHT } from './process-stream';
 
 /** A digest of a copy's bytes: which one, and its value in lower-case hex. */

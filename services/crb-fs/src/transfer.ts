@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { crbClient, peerTlsOptions, type crb } from '@ocopea/api';
+import { COPY_DIGEST_HEADERS, crbClient, peerTlsOptions, type crb } from '@ocopea/api';
 import { BadGatewayError, BadRequestError, ConflictError, OcopeaError, redactCapabilities, UpstreamError } from '@ocopea/errors';
 import { assertSafeId } from './domain/ids';
 import type { FsCopyRepository } from './domain/fs-copy-repository';
@@ -63,7 +63,7 @@ export async function transferCopy(repo: FsCopyRepository, copyId: string, req: 
   if (status < 200 || status >= 300) {
     throw new BadGatewayError(`target CRB ${shown} answered ${status}: ${errorMessage(text)}`);
   }
-  const theirs = String(res.headers['x-ocopea-sha256'] ?? '').toLowerCase();
+  const theirs = String(res.headers[COPY_DIGEST_HEADERS.sha256] ?? '').toLowerCase();
   if (theirs && theirs !== landed.sha256) {
     throw new BadGatewayError(`target CRB ${shown} stored data with sha256 ${theirs}, expected ${landed.sha256}`);
   }
@@ -79,7 +79,7 @@ function streamTo(url: URL, file: string, size: number, sha256: string): Promise
       headers: {
         'content-type': 'application/octet-stream',
         'content-length': String(size),
-        'x-ocopea-expected-sha256': sha256,
+        [COPY_DIGEST_HEADERS.expectedSha256]: sha256,
         accept: 'application/json, */*',
       },
       ...peerTlsOptions(),

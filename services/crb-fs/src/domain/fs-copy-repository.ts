@@ -2,7 +2,7 @@ import { constants as fsConstants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { isHexDigest } from '@ocopea/api';
+import { COPY_DATA_PATHS, COPY_PROTOCOL, COPY_PROTOCOL_VERSION, EXPECTED_DIGEST_HEADERS, headerDisplayName, isHexDigest } from '@ocopea/api';
 import { BadRequestError, ConflictError, InsufficientStorageError, NotFoundError, OcopeaError, RangeNotSatisfiableError } from '@ocopea/errors';
 import { assertSafeId } from './ids';
 import { fsyncDir, isErrno, KeyedQueue, pathInside, randomName, removeDurably, writeJsonAtomic } from './fs-util';
@@ -15,8 +15,6 @@ import { SYNC_EVERY_BYTES, type PartWriter } from './part-writer';
 import type { Digests } from './received-digests';
 
 export const DEFAULT_REPO_ID = 'default';
-export const COPY_PROTOCOL = 'shpanRest';
-export const COPY_PROTOCOL_VERSION = '1.0';
 
 /** A repository description, stored and returned as given (the wire `RepositoryInfo`). */
 export interface RepositoryDescription {
@@ -443,7 +441,7 @@ export class FsCopyRepository {
         repoId,
         protocol: COPY_PROTOCOL,
         protocolVersion: COPY_PROTOCOL_VERSION,
-        copyDataURL: `${opts.crbUrl}/copies/${copyId}/data`,
+        copyDataURL: `${opts.crbUrl}${COPY_DATA_PATHS.download(copyId)}`,
         copyAdditionalInfo: { ...(current.copyAdditionalInfo ?? {}), size: String(size), sha256, crc32 },
       };
       await this.persistCopy(copyId, { metadata, data: { repoId, size, sha256, crc32, storedAt: new Date().toISOString() } });
@@ -635,13 +633,13 @@ function timeOf(t: unknown): number {
   return -Infinity;
 }
 
-const DIGEST_NAMES = { sha256: { label: 'sha256', header: 'X-Ocopea-Expected-Sha256', digits: 64 }, crc32: { label: 'crc32', header: 'X-Ocopea-Expected-Crc32', digits: 8 } } as const;
+const DIGEST_DIGITS = { sha256: 64, crc32: 8 } as const;
 
 /** 400 unless every announced digest is well formed (64 or 8 hex digits). */
 function checkDigestFormat(expected: Partial<Digests>): void {
   for (const alg of ['sha256', 'crc32'] as const) {
     const v = expected[alg];
-    if (v !== undefined && !isHexDigest(alg, v)) throw new BadRequestError(`${DIGEST_NAMES[alg].header} must be ${DIGEST_NAMES[alg].digits} hex digits`);
+    if (v !== undefined && !isHexDigest(alg, v)) throw new BadRequestError(`${headerDisplayName(EXPECTED_DIGEST_HEADERS[alg])} must be ${DIGEST_DIGITS[alg]} hex digits`);
   }
 }
 
@@ -650,7 +648,7 @@ function checkDigests(got: Digests, expected: Partial<Digests>): void {
   for (const alg of ['sha256', 'crc32'] as const) {
     const want = expected[alg]?.toLowerCase();
     if (want !== undefined && got[alg] !== want) {
-      throw new OcopeaError(400, 'digest_mismatch', `${DIGEST_NAMES[alg].label} of the received data is ${got[alg]}, expected ${want}`);
+      throw new OcopeaError(400, 'digest_mismatch', `${alg} of the received data is ${got[alg]}, expected ${want}`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { COPY_DIGEST_HEADERS, type CrbPaths } from '@ocopea/api';
+import { COPY_DIGEST_HEADERS, EXPECTED_DIGEST_HEADERS, reprDigest, type CrbPaths } from '@ocopea/api';
 import { BadRequestError } from '@ocopea/errors';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { Request, Response } from 'express';
@@ -7,10 +7,6 @@ import type { Digests } from '../domain/received-digests';
 
 /** Bytes of a refused upload we are willing to read and discard so the client gets our answer; beyond, we cut. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
-
-export function reprDigest(sha256Hex: string): string {
-  return `sha-256=:${Buffer.from(sha256Hex, 'hex').toString('base64')}:`;
-}
 
 export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
   r.post('/repositories/{repoId}/copies/{copyId}/data', async ({ params, headers, req, res }) => {
@@ -34,7 +30,7 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
       return {
         status: 200,
         body: `${deps.crbUrl(req)}/copies/${stored.copyId}`,
-        headers: { 'Repr-Digest': reprDigest(stored.sha256), 'X-Ocopea-Sha256': stored.sha256, 'X-Ocopea-Crc32': stored.crc32 },
+        headers: { [COPY_DIGEST_HEADERS.reprDigest]: reprDigest(stored.sha256), [COPY_DIGEST_HEADERS.sha256]: stored.sha256, [COPY_DIGEST_HEADERS.crc32]: stored.crc32 },
       };
     } catch (err) {
       await drainRefused(req, res);
@@ -49,9 +45,9 @@ export function dataRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Length', String(opened.length));
     res.setHeader('Accept-Ranges', 'bytes');
-    res.setHeader('Repr-Digest', reprDigest(opened.sha256));
-    res.setHeader('X-Ocopea-Sha256', opened.sha256);
-    if (opened.crc32) res.setHeader('X-Ocopea-Crc32', opened.crc32);
+    res.setHeader(COPY_DIGEST_HEADERS.reprDigest, reprDigest(opened.sha256));
+    res.setHeader(COPY_DIGEST_HEADERS.sha256, opened.sha256);
+    if (opened.crc32) res.setHeader(COPY_DIGEST_HEADERS.crc32, opened.crc32);
     if (opened.range) res.setHeader('Content-Range', `bytes ${opened.range.start}-${opened.range.end}/${opened.size}`);
     if (opened.length === 0) { await opened.close(); res.end(); return; }
     await opened.pipeTo(res);
@@ -63,13 +59,11 @@ function header(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-const EXPECTED = { sha256: COPY_DIGEST_HEADERS.expectedSha256, crc32: COPY_DIGEST_HEADERS.expectedCrc32 } as const;
-
 /** The expected digests `get` finds (by lower-case field name), trimmed; absent ones left out. */
 function digestsIn(get: (name: string) => string | undefined): Partial<Digests> {
   const out: Partial<Digests> = {};
   for (const alg of ['sha256', 'crc32'] as const) {
-    const v = get(EXPECTED[alg])?.trim();
+    const v = get(EXPECTED_DIGEST_HEADERS[alg])?.trim();
     if (v !== undefined) out[alg] = v;
   }
   return out;
@@ -82,7 +76,7 @@ function digestsIn(get: (name: string) => string | undefined): Partial<Digests> 
 function trailerDigests(req: Request): Partial<Digests> {
   const announced = new Set(String(req.headers.trailer ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
   const trailers = req.trailers as Record<string, string | undefined>;
-  for (const name of Object.values(EXPECTED)) {
+  for (const name of Object.values(EXPECTED_DIGEST_HEADERS)) {
     if (announced.has(name) && trailers[name] === undefined) {
       throw new BadRequestError(`the upload announced the trailer ${name} but did not send it`);
     }

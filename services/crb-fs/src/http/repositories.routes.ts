@@ -1,7 +1,7 @@
-import type { CrbPaths, crb } from '@ocopea/api';
+import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION, type CrbPaths, type crb } from '@ocopea/api';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { Request } from 'express';
-import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION, DEFAULT_REPO_ID, type RepositoryDescription } from '../domain/fs-copy-repository';
+import { DEFAULT_REPO_ID, type RepositoryDescription } from '../domain/fs-copy-repository';
 import type { CrbDeps } from '../app';
 
 type RepositoryInfo = crb.components['schemas']['RepositoryInfo'];
