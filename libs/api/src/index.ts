@@ -4,4 +4,5 @@ export * from './typed-paths';
 export * from './clients';
 export * from './copy-protocol';
 export * from './copy-digests';
+export * from './crb-data-client';
 export * from './tls-trust';

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
-import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION, type CopyDigestAlgorithm } from '@ocopea/api';
+import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION, downloadCopy, uploadCopy, type CopyDigestAlgorithm } from '@ocopea/api';
 import { BadRequestError, ConflictError, NotFoundError, OcopeaError, redactCapabilities } from '@ocopea/errors';
 import { checkCopyProtocol, crbLocation, checkCrbId } from './copy-protocol';
-import { downloadCopy, uploadCopy } from './crb-stream';
 import type { InstanceRecord, InstanceRegistry, InstanceState } from './instance-registry';
 
 /** A plan as a backend offers it (`copyProtocols` are added by the broker: always shpanRest 1.0). */
@@ -125,7 +124,7 @@ export interface StreamingOptions {
    */
   digest?: CopyDigestAlgorithm;
   /** How long a CRB may make no progress while awaited before a copy (502) or restore (ERROR) fails; default
-   * `CRB_IDLE_TIMEOUT_MS` (120 s), 0 = never. See `UploadOptions.idleTimeoutMs`. */
+   * `CRB_IDLE_TIMEOUT_MS` (120 s), 0 = never. See `CrbDataOptions.idleTimeoutMs` (@ocopea/api). */
   crbIdleTimeoutMs?: number;
 }
 

@@ -1,7 +1,8 @@
 export * from './broker';
 export * from './copy-protocol';
-export * from './crb-stream';
 export * from './dsb-app';
 export * from './instance-registry';
 export * from './process-stream';
 export * from './redact-binding';
+// DSBs copy to and restore from a CRB with the one CRB data client of @ocopea/api.
+export { CRB_IDLE_TIMEOUT_MS, downloadCopy, uploadCopy } from '@ocopea/api';

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { IN_FLIGHT } from '@ocopea/api';
 import { OcopeaError } from '@ocopea/errors';
 
 /** A child process whose failure carries its stderr tail. */
@@ -29,9 +30,6 @@ export function runTool(cmd: string, args: string[], opts: SpawnOptions & { stdi
   succeeded.catch(() => undefined);
   return { child, succeeded, kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); } };
 }
-
-/** Bytes a stream may queue towards a slower consumer before the producer is paused. */
-export const IN_FLIGHT = 1024 * 1024;
 
 /** Size of the blocks `feedStdin` stages a child's input in (IN_FLIGHT / STAGE_BLOCK blocks per feed). */
 export const STAGE_BLOCK = 256 * 1024;
