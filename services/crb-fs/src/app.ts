@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import path from 'node:path';
 import type { CrbPaths } from '@ocopea/api';
 import { createServiceApp, type Logger, type ServiceApp } from '@ocopea/service-kit';
 import type { FsCopyRepository } from './domain/fs-copy-repository';
@@ -9,7 +9,7 @@ import { copyRoutes } from './http/copies.routes';
 import { dataRoutes } from './http/data.routes';
 import { grantRoutes } from './http/grants.routes';
 import { CopyGrants } from './domain/copy-grants';
-import path from 'node:path';
+import type { CrbDeps } from './http/deps';
 
 export interface CrbAppOptions {
   repo: FsCopyRepository;
@@ -33,17 +33,6 @@ export interface CrbAppOptions {
  * its connection stayed open (the server's own request timeout is off: uploads of 100 GB take hours).
  */
 export const UPLOAD_IDLE_TIMEOUT_MS = 120_000;
-
-/** What the handlers use. */
-export interface CrbDeps {
-  repo: FsCopyRepository;
-  root: string;
-  version: string;
-  build: string;
-  crbUrl(req: Request): string;
-  uploadIdleTimeoutMs: number;
-  grants: CopyGrants;
-}
 
 /** The CRB's HTTP face over a filesystem copy repository. */
 export function createCrbApp(opts: CrbAppOptions): ServiceApp<CrbPaths> {

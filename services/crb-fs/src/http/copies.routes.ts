@@ -2,7 +2,7 @@ import type { CrbPaths, crb } from '@ocopea/api';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { CopyMetadata } from '../domain/fs-copy-repository';
 import { transferCopy } from '../transfer';
-import type { CrbDeps } from '../app';
+import type { CrbDeps } from './deps';
 
 type CopyMetaData = crb.components['schemas']['CopyMetaData'];
 

@@ -2,7 +2,7 @@ import { COPY_DIGEST_HEADERS, EXPECTED_DIGEST_HEADERS, reprDigest, type CrbPaths
 import { BadRequestError } from '@ocopea/errors';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { Request, Response } from 'express';
-import type { CrbDeps } from '../app';
+import type { CrbDeps } from './deps';
 import type { Digests } from '../domain/received-digests';
 
 /** Bytes of a refused upload we are willing to read and discard so the client gets our answer; beyond, we cut. */

@@ -1,6 +1,6 @@
 import type { CrbPaths } from '@ocopea/api';
 import type { TypedRouter } from '@ocopea/service-kit';
-import type { CrbDeps } from '../app';
+import type { CrbDeps } from './deps';
 
 /** `POST /grants` (extension): a scoped copy credential, minted for the Site (admin) to hand to a broker. */
 export function grantRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {

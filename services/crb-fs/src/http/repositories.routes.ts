@@ -2,7 +2,7 @@ import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION, type CrbPaths, type crb } from '@
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { Request } from 'express';
 import { DEFAULT_REPO_ID, type RepositoryDescription } from '../domain/fs-copy-repository';
-import type { CrbDeps } from '../app';
+import type { CrbDeps } from './deps';
 
 type RepositoryInfo = crb.components['schemas']['RepositoryInfo'];
 
