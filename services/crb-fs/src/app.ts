@@ -9,7 +9,9 @@ import { copyRoutes } from './http/copies.routes';
 import { dataRoutes } from './http/data.routes';
 import { grantRoutes } from './http/grants.routes';
 import { CopyGrants } from './domain/copy-grants';
+import type { TargetCrb } from './domain/transfer';
 import type { CrbDeps } from './http/deps';
+import { httpTargetCrb } from './peers/http-target-crb';
 
 export interface CrbAppOptions {
   repo: FsCopyRepository;
@@ -25,6 +27,8 @@ export interface CrbAppOptions {
   uploadIdleTimeoutMs?: number;
   /** Issues and checks scoped copy credentials; default: keyed by `grant-key` in the repository root. */
   grants?: CopyGrants;
+  /** The CRB a copy is transferred to, by its URL; default: over HTTP (`httpTargetCrb`). */
+  targetCrb?: (url: string) => TargetCrb;
 }
 
 /**
@@ -45,6 +49,7 @@ export function createCrbApp(opts: CrbAppOptions): ServiceApp<CrbPaths> {
     crbUrl: (req) => crbUrlOf(req, basePath, opts.publicUrl),
     uploadIdleTimeoutMs: opts.uploadIdleTimeoutMs ?? UPLOAD_IDLE_TIMEOUT_MS,
     grants: opts.grants ?? CopyGrants.open(path.join(opts.repo.root, 'grant-key')),
+    targetCrb: opts.targetCrb ?? httpTargetCrb,
   };
   const svc = createServiceApp<CrbPaths>({
     name: 'crb-fs',

@@ -1,7 +1,7 @@
 import type { CrbPaths, crb } from '@ocopea/api';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { CopyMetadata } from '../domain/fs-copy-repository';
-import { transferCopy } from '../transfer';
+import { transferCopy } from '../domain/transfer';
 import type { CrbDeps } from './deps';
 
 type CopyMetaData = crb.components['schemas']['CopyMetaData'];
@@ -28,6 +28,6 @@ export function copyRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
 
   r.post('/copies/{copyId}/transfer', async ({ params, body }) => ({
     status: 200,
-    body: await transferCopy(deps.repo, params.copyId, body),
+    body: await transferCopy(deps.repo, params.copyId, body, deps.targetCrb),
   }));
 }
