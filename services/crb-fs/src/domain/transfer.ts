@@ -1,5 +1,6 @@
 import { BadGatewayError, BadRequestError, redactCapabilities } from '@ocopea/errors';
-import type { CopyMetadata, FsCopyRepository } from './fs-copy-repository';
+import type { CopyMetadata } from './copy-records';
+import type { FsCopyRepository } from './fs-copy-repository';
 import { assertSafeId } from './ids';
 
 export interface TransferRequest { targetUrl: string; targetRepoId?: string; targetCopyId?: string }
