@@ -167,15 +167,8 @@ export class CopyRecords {
     };
   }
 
-  async persistRepository(repoId: string, info: RepositoryDescription): Promise<void> {
-    const prev = this.repositories.get(repoId);
-    this.repositories.set(repoId, info);
-    try {
-      await this.writes.run(`repo:${repoId}`, () => writeJsonAtomic(pathInside(this.layout.repositories, `${repoId}.json`), info, this.layout.tmp));
-    } catch (err) {
-      if (prev) this.repositories.set(repoId, prev); else this.repositories.delete(repoId);
-      throw err;
-    }
+  persistRepository(repoId: string, info: RepositoryDescription): Promise<void> {
+    return this.writeThrough(this.repositories, repoId, `repo:${repoId}`, pathInside(this.layout.repositories, `${repoId}.json`), info);
   }
 
   // ---------------------------------------------------------------- copies
@@ -246,13 +239,22 @@ export class CopyRecords {
     return rec.data;
   }
 
-  async persistCopy(copyId: string, rec: CopyRecord): Promise<void> {
-    const prev = this.copies.get(copyId);
-    this.copies.set(copyId, rec);
+  persistCopy(copyId: string, rec: CopyRecord): Promise<void> {
+    return this.writeThrough(this.copies, copyId, `copy:${copyId}`, pathInside(this.layout.copies, `${copyId}.json`), rec);
+  }
+
+  /**
+   * Puts `value` in the cache at once (reads see it while it is written), then writes it to `file` atomically, after
+   * any earlier write of the same file (`queue`). A failed write puts back what the cache held before, unless a later
+   * change replaced the value meanwhile.
+   */
+  private async writeThrough<V>(cache: Map<string, V>, id: string, queue: string, file: string, value: V): Promise<void> {
+    const prev = cache.get(id);
+    cache.set(id, value);
     try {
-      await this.writes.run(`copy:${copyId}`, () => writeJsonAtomic(pathInside(this.layout.copies, `${copyId}.json`), rec, this.layout.tmp));
+      await this.writes.run(queue, () => writeJsonAtomic(file, value, this.layout.tmp));
     } catch (err) {
-      if (prev) this.copies.set(copyId, prev); else if (this.copies.get(copyId) === rec) this.copies.delete(copyId);
+      if (prev) cache.set(id, prev); else if (cache.get(id) === value) cache.delete(id);
       throw err;
     }
   }
