@@ -1,8 +1,13 @@
 // The CRB data client beyond what the DSB suites cover (libs/dsb-common): uploads of a stored copy (size and digest
-// known up front, as crb-fs transfers), range downloads, and capability URLs never quoted in its errors.
+// known up front, as crb-fs transfers), range downloads, capability URLs never quoted in its errors, and TLS trust.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { BadGatewayError, ConflictError } from '@ocopea/errors';
 import { downloadCopy, uploadCopy } from '../src';
@@ -114,5 +119,54 @@ describe('downloadCopy of a range', () => {
     const err = await downloadCopy({ url: base, copyId: 'c1' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadGatewayError);
     expect((err as Error).message).toMatch(/^CRB answered 404 to GET http:\/\/127\.0\.0\.1:\d+\/crb\/cap\/\*\*\*\/copies\/c1\/data: no such route \/crb\/cap\/\*\*\*\/copies/);
+  });
+});
+
+describe('over https', () => {
+  // A private CA made with openssl, as services/dsb-fs/test/tls.e2e.test.ts does; the client trusts it only through
+  // OCOPEA_TLS_CA_FILE (peerTlsOptions), like every client of ours.
+  let dir: string;
+  let tlsServer: https.Server;
+  let url: string;
+  const stored = new Map<string, Buffer>();
+  const before = process.env.OCOPEA_TLS_CA_FILE;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'crb-data-tls-'));
+    const f = (n: string) => path.join(dir, n);
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Ocopea test CA');
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
+    writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('san.ext'));
+    tlsServer = https.createServer({ key: readFileSync(f('server.key')), cert: readFileSync(f('server.pem')) }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const id = String(req.url).split('/copies/')[1]?.split('/')[0] ?? '';
+        if (req.method === 'POST') { stored.set(id, Buffer.concat(chunks)); res.writeHead(200, { 'x-ocopea-sha256': sha(Buffer.concat(chunks)) }).end('"ok"'); return; }
+        const body = stored.get(id) ?? Buffer.alloc(0);
+        res.writeHead(200, { 'content-length': body.length, 'x-ocopea-sha256': sha(body) }).end(body);
+      });
+    });
+    await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}/crb/cap/SECRET-TOKEN`;
+  });
+  afterAll(async () => {
+    if (before === undefined) delete process.env.OCOPEA_TLS_CA_FILE; else process.env.OCOPEA_TLS_CA_FILE = before;
+    await new Promise<void>((r) => { tlsServer.closeAllConnections(); tlsServer.close(() => r()); });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uploads and downloads trusting the CA of OCOPEA_TLS_CA_FILE, and fails (502, credential redacted) without it', async () => {
+    delete process.env.OCOPEA_TLS_CA_FILE;
+    const untrusted = await uploadCopy({ crb: { url, repoId: 'r' }, copyId: 't0', source: Readable.from([data]) }).catch((e: unknown) => e);
+    expect(untrusted).toBeInstanceOf(BadGatewayError);
+    expect((untrusted as Error).message).toMatch(/^CRB unreachable or connection lost on POST https:\/\/127\.0\.0\.1:\d+\/crb\/cap\/\*\*\*\/.*(certificate|self.signed|issuer)/i);
+    process.env.OCOPEA_TLS_CA_FILE = path.join(dir, 'ca.pem');
+    const up = await uploadCopy({ crb: { url, repoId: 'r' }, copyId: 't1', source: Readable.from([data]), digest: 'sha256' });
+    expect(up).toMatchObject({ size: data.length, confirmed: true });
+    const dl = await downloadCopy({ url, copyId: 't1' });
+    expect(dl.expected).toEqual({ algorithm: 'sha256', hex: sha(data) });
+    expect((await drain(dl.stream)).equals(data)).toBe(true);
   });
 });
