@@ -139,7 +139,7 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Apps of a root PSB run as another user, who must reach the dsb-fs volumes below (the data dirs themselves stay
     // closed; dsb-fs opens its own to the volume owner's group only): search, not read, for others on the way there.
-    if (process.getuid?.() === 0) for (const d of [dataRoot, path.join(dataRoot, site)]) passable(d);
+    if (service === 'dsb-fs' && process.getuid?.() === 0) for (const d of [dataRoot, path.join(dataRoot, site)]) passable(d);
     const tokenFile = path.join(tokensDir, `${site === 'hub' ? 'hub' : `${site}-${service}`}.token`);
     // As `pnpm start` of the package runs it, from what `pnpm build` made (a stale build is refused, not rebuilt).
     const s = await startService({ service, dataDir, port: p, env: { ...env, OCOPEA_ADMIN_TOKEN: tokenOf(tokenFile) }, rebuild: false })

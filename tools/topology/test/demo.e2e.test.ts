@@ -41,17 +41,20 @@ describe('demo story across two sites (real processes, real HTTP)', () => {
       expect({ service: s.name, local }).toEqual({ service: s.name, local: [`127.0.0.1:${s.port}`] });
     }
     // Every directory and file under the topology's data root: the services' state (embedded databases, copies,
-    // volumes, registries, generated keys) and the tokens.
+    // volumes, registries, generated keys) and the tokens. One exception, as root only: apps then run unprivileged
+    // (PSB_PROCESS_RUN_AS) and must reach their dsb-fs volumes, so the directories on the way there may be searched
+    // (x), never listed, read or written, by others (a site's folder) or the volume owner's group (dsb-fs's data
+    // dir and volumes/, see services/dsb-fs/README.md).
+    const onTheWayToVolumes = (p: string) => process.getuid?.() === 0 && /\/(site-[ab]|site-[ab]\/dsb-fs|site-[ab]\/dsb-fs\/volumes)$/.test(p);
     const loose: string[] = [];
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
         const p = path.join(dir, name);
         const st = lstatSync(p);
         if (st.isSymbolicLink()) continue;
-        // Nothing readable or writable by group or others. Directories may carry a search bit alone: under a root PSB
-        // the apps run as another user, who must pass through the data root, its site folder and dsb-fs's volumes
-        // folder (group only) to reach its own volume; no other user can list or open anything on the way.
-        if ((st.mode & (st.isDirectory() ? 0o066 : 0o077)) !== 0) loose.push(`${p} ${(st.mode & 0o777).toString(8)}`);
+        const open = st.mode & 0o077;
+        const searchOnly = st.isDirectory() && (open & 0o066) === 0 && onTheWayToVolumes(`/${path.relative(dataRoot, p)}`);
+        if (open !== 0 && !searchOnly) loose.push(`${p} ${(st.mode & 0o777).toString(8)}`);
         if (st.isDirectory()) walk(p);
       }
     };
