@@ -13,6 +13,9 @@ export interface DsbMariadbDeps extends MariadbBackendConfig {
 export function createDsbMariadbApp(deps: DsbMariadbDeps) {
   const log = deps.logger ?? createLogger('dsb-mariadb');
   const backend = new MariadbBackend(deps);
+  if (deps.stdioBuffer !== '0' && !backend.stdioBuffered) {
+    log.warn({}, 'coreutils stdbuf not found on PATH: mariadb-dump moves 4 KiB per system call (copies cost the broker more CPU)');
+  }
   const registry = InstanceRegistry.open<MariadbInstance>(path.join(deps.dataDir, 'instances.json'));
   const broker = new DsbBroker(backend, registry, log, deps.streaming);
   const svc = createDsbApp('dsb-mariadb', broker, log);

@@ -9,6 +9,7 @@ import { createDsbMariadbApp } from './app';
 //   DSB_MARIADB_BIN_DIR      folder of the client tools (default: PATH)
 //   DSB_MARIADB_DUMP_TOOL    dump tool (default mariadb-dump; mysqldump for MySQL's)
 //   DSB_MARIADB_CLIENT_TOOL  client tool restores run through (default mariadb; mysql for MySQL's)
+//   DSB_MARIADB_STDIO_BUFFER stdio buffer of mariadb-dump's output through stdbuf (default 1M, 0 = off)
 //   DSB_MARIADB_DB_PREFIX    prefix of database/user names (default ocopea_); distinct per broker sharing a server
 //   OCOPEA_DATA_DIR          where instances.json (the instance registry) lives; PORT (default 8087)
 //   OCOPEA_STREAM_GC_EVERY_MB MiB streamed between two young-generation GCs (default 2, 0 = never)
@@ -25,6 +26,7 @@ const { svc, broker, backend } = createDsbMariadbApp({
   dumpTool: env.DSB_MARIADB_DUMP_TOOL || undefined,
   clientTool: env.DSB_MARIADB_CLIENT_TOOL || undefined,
   namePrefix: env.DSB_MARIADB_DB_PREFIX || undefined,
+  stdioBuffer: env.DSB_MARIADB_STDIO_BUFFER || undefined,
   streaming: { onBytes: streamReclaimerFromEnv(2), digest: copyDigestFromEnv(), crbIdleTimeoutMs: envNumber('DSB_CRB_IDLE_TIMEOUT_MS') },
 });
 broker.recover();

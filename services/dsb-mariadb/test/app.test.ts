@@ -42,5 +42,6 @@ describe('dsb-mariadb app', () => {
     expect(() => checkMariadbPrefix('Bad-Prefix')).toThrow();
     expect(() => checkMariadbPrefix('p'.repeat(13))).toThrow();
     expect(() => new MariadbBackend({ adminUrl: 'postgres://x@y' })).toThrow(/mysql:\/\//);
+    expect(() => new MariadbBackend({ adminUrl: 'mysql://root@127.0.0.1:1', stdioBuffer: '1M; rm -rf /' })).toThrow(/stdio buffer/);
   });
 });

