@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { requireTestPostgres } from '@ocopea/sql-store';
 import { requireTestMariadb } from '@ocopea/testing';
-import { DEMO_USER_ID, startTopology, type Topology } from '../src';
+import { DEMO_USER_ID, runDemo, startTopology, type Topology } from '../src';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked field by field
 type Json = any;
@@ -115,3 +115,15 @@ it('copies an app with a PostgreSQL and a MariaDB database as one app copy and r
     await until(`instance ${id} stopped`, async () => ((await hub('GET', `/app/instance-state/${id}`)).state === 'stopped' ? true : undefined));
   }
 }, 300_000);
+
+it('runs the demo story with the notes in MariaDB (OCOPEA_DEMO_STORAGE=mariadb pnpm demo)', async () => {
+  const [a, b] = topo.sites;
+  const steps = await runDemo({
+    hubUrl: topo.hubUrl, hubToken: topo.hubToken, siteToken: a.siteToken, storage: 'mariadb',
+    from: { siteId: a.hubSiteId!, siteUrl: a.siteUrl, name: a.name },
+    to: { siteId: b.hubSiteId!, siteUrl: b.siteUrl, name: b.name },
+    timeoutMs: 90_000,
+  });
+  expect(steps.find((s) => s.step === 'create template')?.detail).toMatch(/dependency notes-db over mysql/);
+  expect(steps.find((s) => s.step === 'read the note on site-b')?.detail).toMatch(/^found /);
+}, 240_000);
