@@ -106,13 +106,12 @@ export async function runDsb(o: DsbOptions): Promise<Report> {
     // The copy, as the Site takes it: metadata first, then the DSB streams the bytes through a write grant.
     let copied: { size?: number; checksum?: string } | undefined;
     if (binding) {
+      let usable = true;
       if (o.probeCmd) {
-        const probed = await r.check('probe: write test data through the binding', { consequence: 'the instance it reports RUNNING cannot be used' }, () => runProbe(o.probeCmd!, 'write', instanceId, binding));
-        if (probed === undefined) r.skip('copy: POST /service_instances/{id}/copy streams a copy into the CRB', 'the probe could not write to the instance');
+        usable = await r.check('probe: write test data through the binding', { consequence: 'the instance it reports RUNNING cannot be used' }, () => runProbe(o.probeCmd!, 'write', instanceId, binding)) !== undefined;
       } else r.skip('probe: write test data through the binding', 'no --probe-cmd given');
-
-      const probeFailed = r.checks.some((c) => c.outcome === 'fail' && c.title.startsWith('probe:'));
-      crb = probeFailed ? undefined : await r.check('copy: the CRB to copy into is ready', {}, async () => openCrb(o.crbUrl, o.crbToken ?? (o.crbUrl ? undefined : o.token)));
+      if (usable) crb = await r.check('copy: the CRB to copy into is ready', {}, async () => openCrb(o.crbUrl, o.crbToken));
+      else r.skip('copy: POST /service_instances/{id}/copy streams a copy into the CRB', 'the probe could not write to the instance');
       if (crb) {
         const target = crb;
         copied = await r.check('copy: POST /service_instances/{id}/copy streams a copy into the CRB', { consequence: 'app copies fail: the copy request is refused or fails' }, async () => {
