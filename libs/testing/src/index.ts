@@ -3,3 +3,4 @@ export * from './launch';
 export * from './crb-grants';
 export * from './fake-kubernetes-api-server';
 export * from './mariadb';
+export * from './bench';

@@ -11,12 +11,11 @@
 // (VmHWM) < 150 MiB. Services run as their start scripts run them, authenticated, the DSB reaching crb-fs through
 // scoped grants minted before each timed step. Every timed step starts after `sync`. Everything made is removed.
 // Env: BENCH_DSB_SIZE_MB, BENCH_ROUNDS, BENCH_MARIADB_URL (admin, default mysql://root@127.0.0.1:3306).
-import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { requireTestMariadb, scopedCrbUrl, startService } from '@ocopea/testing';
+import { cpuSeconds, median, quiesce, requireTestMariadb, scopedCrbUrl, startService, timeTool, vmHwm } from '@ocopea/testing';
 
 const ADMIN = new URL(process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306');
 const SIZE_MB = Number(process.env.BENCH_DSB_SIZE_MB ?? 1100);
@@ -34,38 +33,6 @@ async function sql<T = Record<string, unknown>>(q: string, params: unknown[] = [
 }
 const toolArgs = () => ['--no-defaults', '--protocol=TCP', `--host=${admin.host}`, `--port=${admin.port}`, `--user=${admin.user}`];
 const toolEnv = (): NodeJS.ProcessEnv => ({ ...process.env, ...(admin.password ? { MYSQL_PWD: admin.password } : {}) });
-
-/** Runs a tool with stdin from `input` (a file or nothing) and stdout to `out`; resolves with seconds taken. */
-function timed(cmd: string, args: string[], out = '/dev/null', input?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const file = createWriteStream(out);
-    file.once('open', () => {
-      const child = spawn(cmd, args, { env: toolEnv(), stdio: [input ? 'pipe' : 'ignore', file, 'pipe'] });
-      if (input) createReadStream(input).pipe(child.stdin!);
-      let err = '';
-      child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-      child.once('close', (code) => {
-        file.close();
-        if (code === 0) resolve(Number(process.hrtime.bigint() - t0) / 1e9);
-        else reject(new Error(`${cmd} exited ${code}: ${err.slice(-2000)}`));
-      });
-    });
-  });
-}
-
-function quiesce(): Promise<void> {
-  return new Promise((resolve, reject) => { spawn('sync', [], { stdio: 'ignore' }).once('error', reject).once('close', () => resolve()); });
-}
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-function vmHwm(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); const m = v.length >> 1; return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2; };
 
 async function main() {
   await requireTestMariadb(ADMIN.toString());
@@ -114,7 +81,7 @@ async function main() {
     const dbSize = await size();
     log(`database ${db}: ${rows} rows, ${(dbSize / MB).toFixed(0)} MB (DATA_LENGTH + INDEX_LENGTH)`);
     const dumpFile = path.join(dumpDir, 'bench.sql');
-    await timed('mariadb-dump', [...toolArgs(), ...DUMP_FLAGS, db], dumpFile);
+    await timeTool('mariadb-dump', [...toolArgs(), ...DUMP_FLAGS, db], { env: toolEnv(), out: dumpFile });
     const dumpBytes = statSync(dumpFile).size;
     log(`dump ${(dumpBytes / MB).toFixed(0)} MB`);
 
@@ -126,7 +93,7 @@ async function main() {
     const t = { raw: [] as number[], copy: [] as number[], rawRestore: [] as number[], restore: [] as number[], copyCpu: [] as number[], restoreCpu: [] as number[] };
     for (let round = 1; round <= ROUNDS; round++) {
       await quiesce();
-      t.raw.push(await timed('mariadb-dump', [...toolArgs(), ...DUMP_FLAGS, db]));
+      t.raw.push(await timeTool('mariadb-dump', [...toolArgs(), ...DUMP_FLAGS, db], { env: toolEnv() }));
 
       const copyId = `${TAG}-copy-${round}`;
       const url = await scopedCrbUrl(crb, { access: 'write', copyId, repoId: 'default' });
@@ -142,7 +109,7 @@ async function main() {
       rawDbs.push(rawDb);
       await sql(`CREATE DATABASE \`${rawDb}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
       await quiesce();
-      t.rawRestore.push(await timed('mariadb', [...toolArgs(), '--binary-mode', '--default-character-set=utf8mb4', rawDb], '/dev/null', dumpFile));
+      t.rawRestore.push(await timeTool('mariadb', [...toolArgs(), '--binary-mode', '--default-character-set=utf8mb4', rawDb], { env: toolEnv(), input: dumpFile }));
       await sql(`DROP DATABASE \`${rawDb}\``);
 
       const dst = `${TAG}-dst-${round}`;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import mysql from 'mysql2/promise';
 import { ConflictError, UnavailableError } from '@ocopea/errors';
-import { feedStdin, findStdbuf, runTool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
+import { feedTool, findStdbuf, runTool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
 import { DefinerRewrite } from './definer-rewrite';
 
 /** What the broker keeps per instance (in its registry file, mode 0600). */
@@ -171,21 +171,9 @@ export class MariadbBackend implements DsbBackend<MariadbInstance> {
       env: this.toolEnv(password), stdin: 'pipe',
     });
     const rewritten = new DefinerRewrite();
-    source.once('error', (err) => rewritten.destroy(err));
+    source.once('error', (err) => rewritten.destroy(err)); // a bad digest at the end fails the restore
     source.pipe(rewritten);
-    const onAbort = () => { tool.kill(); source.destroy(); };
-    signal.addEventListener('abort', onAbort, { once: true });
-    const feeding = feedStdin(rewritten, tool);
-    feeding.catch(() => undefined);
-    try {
-      await Promise.all([feeding, tool.succeeded]);
-    } catch (err) {
-      tool.kill();
-      source.destroy();
-      throw err;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+    await feedTool(rewritten, tool, signal, source);
   }
 
   /** A failed or interrupted restore leaves nothing: the database goes (create makes it again). */

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import path from 'node:path';
 import pg from 'pg';
 import { ConflictError, UnavailableError } from '@ocopea/errors';
-import { feedStdin, findStdbuf, runTool, type Tool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
+import { feedTool, findStdbuf, runTool, type Tool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
 
 /** What the broker keeps per instance (in its registry file, mode 0600). */
 export interface PgInstance {
@@ -174,19 +174,7 @@ export class PostgresBackend implements DsbBackend<PgInstance> {
     const source = await openCopy();
     // Objects are created as the instance's role (--role after connecting as admin), whatever owned them at dump time.
     const tool = this.tool('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--role=${role}`, `--dbname=${database}`], 'input', database);
-    const onAbort = () => { tool.kill(); source.destroy(); };
-    signal.addEventListener('abort', onAbort, { once: true });
-    const feeding = feedStdin(source, tool);
-    feeding.catch(() => undefined);
-    try {
-      await Promise.all([feeding, tool.succeeded]);
-    } catch (err) {
-      tool.kill();
-      source.destroy();
-      throw err;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+    await feedTool(source, tool, signal);
   }
 
   async discard(rec: InstanceRecord<PgInstance>): Promise<void> {
