@@ -25,7 +25,7 @@ const keyValue = (v: string, acc: Record<string, string> = {}) => {
   return { ...acc, [v.slice(0, i)]: v.slice(i + 1) };
 };
 /** A token from the option or, to keep it out of `ps` and shell history, from the environment. */
-const tokenOption = (env: string) => new Option('--token <token>', `bearer token for the broker (or ${env})`).env(env);
+const tokenOption = (env: string) => new Option('--token <token>', 'bearer token for the broker').env(env);
 
 async function finish(report: Report, junit: string | undefined): Promise<void> {
   process.stdout.write(formatHuman(report));
@@ -49,7 +49,7 @@ common(program.command('dsb')
   .option('--plan <id>', 'plan to create instances with (default: the first offering shpanRest copies)')
   .option('--setting <key=value>', 'extra instanceSettings (repeatable)', keyValue)
   .option('--crb <url>', 'a CRB the broker can reach (default: the kit starts its own crb-fs)', httpUrl)
-  .addOption(new Option('--crb-token <token>', 'bearer token for --crb (or OCOPEA_CONFORMANCE_CRB_TOKEN)').env('OCOPEA_CONFORMANCE_CRB_TOKEN'))
+  .addOption(new Option('--crb-token <token>', 'bearer token for --crb').env('OCOPEA_CONFORMANCE_CRB_TOKEN'))
   .option('--probe-cmd <cmd>', 'run as `<cmd> write` before the copy and `<cmd> check` after the restore, binding in the env'))
   .action(async (url: string, o: { token?: string; plan?: string; setting?: Record<string, string>; crb?: string; crbToken?: string; probeCmd?: string; junit?: string; timeout?: number }) => {
     await finish(await runDsb({ url, token: o.token, plan: o.plan, settings: o.setting, crbUrl: o.crb, crbToken: o.crbToken, probeCmd: o.probeCmd, readyTimeoutMs: o.timeout }), o.junit);
