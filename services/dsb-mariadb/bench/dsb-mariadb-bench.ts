@@ -8,7 +8,7 @@
 //   raw restore  mariadb < the dump (a local file) into an empty database
 //   DSB restore  POST /service_instances with restoreInfo until RUNNING: crb-fs -> DSB -> mariadb
 // Targets, on the medians of the per-round ratios: copy >= 0.8x raw dump, restore >= 0.8x raw restore; DSB peak RSS
-// (VmHWM) < 150 MiB. Services run as their start scripts run them, authenticated, the DSB reaching crb-fs through
+// (VmHWM) < 150 MiB. Services run from their build as every start runs them, authenticated, the DSB reaching crb-fs through
 // scoped grants minted before each timed step. Every timed step starts after `sync`. Everything made is removed.
 // Env: BENCH_DSB_SIZE_MB, BENCH_ROUNDS, BENCH_MARIADB_URL (admin, default mysql://root@127.0.0.1:3306).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -38,10 +38,10 @@ async function main() {
   await requireTestMariadb(ADMIN.toString());
   log(`dsb-mariadb bench: target database size ${SIZE_MB} MB (BENCH_DSB_SIZE_MB), ${ROUNDS} rounds (BENCH_ROUNDS), tag ${TAG}`);
   const [crb, dsb] = await Promise.all([
-    startService({ service: 'crb-fs', asStartScript: true, env: { LOG_LEVEL: 'warn', SERVICE_LOG_LEVEL: 'warn' } }),
-    startService({ service: 'dsb-mariadb', asStartScript: true, env: { DSB_MARIADB_ADMIN_URL: ADMIN.toString(), DSB_MARIADB_DB_PREFIX: `${TAG}_`, LOG_LEVEL: 'warn' } }),
+    startService({ service: 'crb-fs', env: { LOG_LEVEL: 'warn', SERVICE_LOG_LEVEL: 'warn' } }),
+    startService({ service: 'dsb-mariadb', env: { DSB_MARIADB_ADMIN_URL: ADMIN.toString(), DSB_MARIADB_DB_PREFIX: `${TAG}_`, LOG_LEVEL: 'warn' } }),
   ]);
-  log(`services as their start scripts run them: crb-fs \`${crb.command}\`, dsb-mariadb \`${dsb.command}\``);
+  log(`services as every start runs them: crb-fs \`${crb.command}\`, dsb-mariadb \`${dsb.command}\``);
   const dumpDir = mkdtempSync(path.join(os.tmpdir(), 'ocopea-dsb-mariadb-bench-'));
   const created: string[] = [];
   const rawDbs: string[] = [];
