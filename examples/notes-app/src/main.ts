@@ -2,13 +2,13 @@
 // Storage from the environment (see config.ts); PORT (default 8080).
 import { storageFromEnv } from './config';
 import { createNotesServer } from './server';
-import { FileNotesStore, PgNotesStore, type NotesStore } from './store';
+import { FileNotesStore, MysqlNotesStore, PgNotesStore, type NotesStore } from './store';
 
 async function main(): Promise<void> {
   let store: NotesStore;
   try {
     const cfg = storageFromEnv(process.env);
-    store = cfg.kind === 'postgres' ? new PgNotesStore(cfg.uri) : new FileNotesStore(cfg.dir);
+    store = cfg.kind === 'postgres' ? new PgNotesStore(cfg.uri) : cfg.kind === 'mysql' ? new MysqlNotesStore(cfg.uri) : new FileNotesStore(cfg.dir);
     await store.init();
     process.stdout.write(`notes-app: storing notes in ${cfg.kind} (${cfg.source})\n`);
   } catch (err) {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import mysql from 'mysql2/promise';
 import { Pool } from 'pg';
 
 /** One note; `created` is epoch milliseconds. */
 export interface Note { id: string; text: string; created: number }
 
 export interface NotesStore {
-  readonly kind: 'postgres' | 'files';
+  readonly kind: 'postgres' | 'mysql' | 'files';
   init(): Promise<void>;
   list(): Promise<Note[]>;
   add(text: string): Promise<Note>;
@@ -37,6 +38,37 @@ export class PgNotesStore implements NotesStore {
   async get(id: string): Promise<Note | undefined> {
     const r = await this.pool.query('SELECT id, text, created FROM notes WHERE id = $1', [id]);
     return r.rows[0] ? row(r.rows[0]) : undefined;
+  }
+  async close(): Promise<void> { await this.pool.end(); }
+}
+
+/** Notes in a MariaDB/MySQL table `notes`, created when missing. */
+export class MysqlNotesStore implements NotesStore {
+  readonly kind = 'mysql' as const;
+  private readonly pool: mysql.Pool;
+  constructor(uri: string) {
+    const u = new URL(uri.replace(/^mariadb:/, 'mysql:'));
+    this.pool = mysql.createPool({
+      host: decodeURIComponent(u.hostname).replace(/^\[|\]$/g, ''), port: Number(u.port || 3306), user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password) || undefined, database: decodeURIComponent(u.pathname.slice(1)), connectionLimit: 4, charset: 'utf8mb4',
+    });
+  }
+  async init(): Promise<void> {
+    await this.pool.query('CREATE TABLE IF NOT EXISTS notes (id VARCHAR(64) PRIMARY KEY, text TEXT NOT NULL, created BIGINT NOT NULL) CHARACTER SET utf8mb4');
+  }
+  async list(): Promise<Note[]> {
+    const [rows] = await this.pool.query('SELECT id, text, created FROM notes ORDER BY created, id');
+    return (rows as Parameters<typeof row>[0][]).map(row);
+  }
+  async add(text: string): Promise<Note> {
+    const n = newNote(text);
+    await this.pool.query('INSERT INTO notes (id, text, created) VALUES (?, ?, ?)', [n.id, n.text, n.created]);
+    return n;
+  }
+  async get(id: string): Promise<Note | undefined> {
+    const [rows] = await this.pool.query('SELECT id, text, created FROM notes WHERE id = ?', [id]);
+    const r = (rows as Parameters<typeof row>[0][])[0];
+    return r ? row(r) : undefined;
   }
   async close(): Promise<void> { await this.pool.end(); }
 }

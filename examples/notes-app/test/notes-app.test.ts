@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import mysql from 'mysql2/promise';
 import { Client } from 'pg';
 import { requireTestPostgres, TEST_PG_URL } from '@ocopea/sql-store';
-import { startService, type StartedService } from '@ocopea/testing';
+import { requireTestMariadb, startService, type StartedService } from '@ocopea/testing';
 import { storageFromEnv } from '../src/config';
 
 jest.setTimeout(60_000);
@@ -35,6 +36,10 @@ describe('notes-app storage choice', () => {
     const bindings = { 'fs-dsb': [{ serviceName: 'files', bindInfo: { path: '/data/f' } }], 'pg-dsb': [{ serviceName: 'db', bindInfo: { uri: 'postgresql://u@h/d' } }] };
     expect(storageFromEnv({ OCOPEA_SERVICE_BINDINGS: JSON.stringify(bindings) })).toMatchObject({ kind: 'postgres', uri: 'postgresql://u@h/d' });
     expect(storageFromEnv({ NAZ_MS_API_K8S_BINDINGS: JSON.stringify({ 'fs-dsb': bindings['fs-dsb'] }) })).toMatchObject({ kind: 'files', dir: '/data/f' });
+    expect(storageFromEnv({ NOTES_DATABASE_URL: 'mysql://u:p@h:3306/d' })).toMatchObject({ kind: 'mysql', uri: 'mysql://u:p@h:3306/d' });
+    expect(storageFromEnv({ NOTES_DATABASE_URL: 'mariadb://u@h/d' })).toMatchObject({ kind: 'mysql' });
+    const maria = { 'dsb-mariadb': [{ serviceName: 'db', bindInfo: { uri: 'mysql://u:p@h:3306/d', host: 'h' } }] };
+    expect(storageFromEnv({ OCOPEA_SERVICE_BINDINGS: JSON.stringify({ ...maria, 'fs-dsb': bindings['fs-dsb'] }) })).toMatchObject({ kind: 'mysql', uri: 'mysql://u:p@h:3306/d' });
     expect(() => storageFromEnv({ OCOPEA_SERVICE_BINDINGS: '{}' })).toThrow(/needs a storage/);
     expect(() => storageFromEnv({})).toThrow(/NOTES_DATABASE_URL/);
   });
@@ -102,6 +107,34 @@ describe('notes-app (real process)', () => {
       started.push(app);
       const list = await (await fetch(`${app.origin}/notes`)).json() as unknown[];
       expect(list).toHaveLength(2);
+    });
+  });
+
+  describe('with MariaDB', () => {
+    const db = `notes_test_${process.pid}_${Date.now().toString(36)}`;
+    const url = `mysql://root@127.0.0.1:3306/${db}`;
+    const admin = () => mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
+    beforeAll(async () => {
+      await requireTestMariadb();
+      const c = await admin();
+      try { await c.query(`CREATE DATABASE \`${db}\``); } finally { await c.end(); }
+    });
+    afterAll(async () => {
+      for (const s of started) await s.kill();
+      const c = await admin();
+      try { await c.query(`DROP DATABASE IF EXISTS \`${db}\``); } finally { await c.end(); }
+    });
+
+    it('creates its table and stores notes in the database of a mysql:// NOTES_DATABASE_URL', async () => {
+      const app = await startService({ service: 'notes-app', dir: 'examples', env: { NOTES_DATABASE_URL: url } });
+      started.push(app);
+      expect(await (await fetch(`${app.origin}/healthz`)).json()).toMatchObject({ storage: 'mysql' });
+      await exercise(app);
+      const c = await admin();
+      try {
+        const [rows] = await c.query(`SELECT text FROM \`${db}\`.notes ORDER BY created, id`);
+        expect((rows as { text: string }[]).map((x) => x.text).sort()).toEqual(['buy milk', 'second']);
+      } finally { await c.end(); }
     });
   });
 });

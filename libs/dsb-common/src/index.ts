@@ -4,5 +4,6 @@ export * from './dsb-app';
 export * from './instance-registry';
 export * from './process-stream';
 export * from './redact-binding';
+export * from './stdbuf';
 // DSBs copy to and restore from a CRB with the one CRB data client of @ocopea/api.
 export { CRB_IDLE_TIMEOUT_MS, downloadCopy, uploadCopy } from '@ocopea/api';

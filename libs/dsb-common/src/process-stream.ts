@@ -116,3 +116,23 @@ export function feedStdin(source: Readable, tool: Tool, blockSize = STAGE_BLOCK,
     source.once('close', () => { if (!ended) { if (open) stdin.destroy(); reject(new Error('copy stream closed before its end')); } });
   });
 }
+
+/**
+ * Feeds `input` into `tool` (see feedStdin) and resolves once the tool exited 0 with all of it read. An abort of
+ * `signal` or any failure (the input's, e.g. a digest mismatch, or the tool's) kills the tool and destroys `input`
+ * and `upstream` (what `input` is a transform of, if anything); rejects with the first failure.
+ */
+export async function feedTool(input: Readable, tool: Tool, signal: AbortSignal, upstream?: Readable): Promise<void> {
+  const stop = () => { tool.kill(); input.destroy(); upstream?.destroy(); };
+  signal.addEventListener('abort', stop, { once: true });
+  const feeding = feedStdin(input, tool);
+  feeding.catch(() => undefined);
+  try {
+    await Promise.all([feeding, tool.succeeded]);
+  } catch (err) {
+    stop();
+    throw err;
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+}

@@ -74,7 +74,7 @@ export interface StartOptions {
 }
 
 const BASE_PATHS: Record<string, string> = {
-  'crb-fs': '/crb', 'dsb-postgres': '/dsb', 'dsb-fs': '/dsb', 'psb-process': '', 'psb-k8s': '', site: '/site-api', hub: '/hub-api',
+  'crb-fs': '/crb', 'dsb-postgres': '/dsb', 'dsb-fs': '/dsb', 'dsb-mariadb': '/dsb', 'psb-process': '', 'psb-k8s': '', site: '/site-api', hub: '/hub-api',
 };
 
 /** Finds a free TCP port on 127.0.0.1. */

@@ -16,14 +16,13 @@
 // Both services run with authentication on (the test admin token of @ocopea/testing); the DSB reaches crb-fs with a
 // scoped grant for each copy in copyRepoCredentials.url, as the Site hands them out (minted before the timing starts).
 // Env: BENCH_DSB_SIZE_MB, BENCH_ROUNDS, BENCH_PG_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres).
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { scopedCrbUrl, startService } from '@ocopea/testing';
+import { cpuSeconds, machineBusySeconds, median, quiesce, scopedCrbUrl, startService, timeTool, vmHwm } from '@ocopea/testing';
 
 const ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SIZE_MB = Number(process.env.BENCH_DSB_SIZE_MB ?? 1100);
@@ -44,52 +43,6 @@ function adminEnv(database: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PGHOST: u.hostname || '127.0.0.1', PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username) || 'postgres', PGDATABASE: database };
   if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
   return env;
-}
-
-/** Runs a tool with stdout to `out` (a path or /dev/null); resolves with seconds taken. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, out = '/dev/null'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const file = createWriteStream(out);
-    file.once('open', () => {
-      const child = spawn(cmd, args, { env, stdio: ['ignore', file, 'pipe'] });
-      let err = '';
-      child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-      child.once('close', (code) => {
-        file.close();
-        if (code === 0) resolve(Number(process.hrtime.bigint() - t0) / 1e9);
-        else reject(new Error(`${cmd} exited ${code}: ${err.slice(-2000)}`));
-      });
-    });
-  });
-}
-
-/**
- * Flushes what earlier steps left in the page cache (the generated table, VACUUM FREEZE, CHECKPOINT, a deleted copy)
- * before a timed step starts. Without it the kernel writes that back during whichever run comes next, and only the
- * runs that write to disk themselves (the copy into crb-fs, the restores) pay for it: raw pg_dump writes nothing.
- */
-function quiesce(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    spawn('sync', [], { stdio: 'ignore' }).once('error', reject).once('close', () => resolve());
-  });
-}
-
-/** CPU seconds the whole machine was busy so far (all cores: user, nice, system, irq, softirq, steal). */
-function machineBusySeconds(): number {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100;
-}
-
-/** CPU seconds (user + system) a process used so far. */
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
-
-function vmHwm(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
 }
 
 async function main() {
@@ -152,7 +105,7 @@ async function main() {
 
     // 2. the dump file the raw restore reads (this also warms the cache for every round below)
     const dumpFile = path.join(dumpDir, 'bench.dump');
-    await timed('pg_dump', ['--format=custom', '--compress=0'], adminEnv(db), dumpFile);
+    await timeTool('pg_dump', ['--format=custom', '--compress=0'], { env: adminEnv(db), out: dumpFile });
     const dumpBytes = statSync(dumpFile).size;
 
     // 3. rounds that interleave raw pg_dump, the DSB copy into crb-fs and into a discarding sink, so that all three
@@ -171,7 +124,7 @@ async function main() {
     for (let round = 1; round <= ROUNDS; round++) {
       await quiesce();
       const busy0 = machineBusySeconds();
-      t.raw.push(await timed('pg_dump', ['--format=custom', '--compress=0'], adminEnv(db)));
+      t.raw.push(await timeTool('pg_dump', ['--format=custom', '--compress=0'], { env: adminEnv(db) }));
       t.rawBusy.push(machineBusySeconds() - busy0);
       const id = round === ROUNDS ? copyId : `${copyId}-${round}`; // the last one is restored below
       const url = await writeUrl(id);
@@ -199,7 +152,6 @@ async function main() {
     }
     sink.close();
     const best = (xs: number[]) => Math.min(...xs);
-    const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); const m = v.length >> 1; return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2; };
     const rawDumpS = best(t.raw);
     const copyS = best(t.copy);
     const sinkS = best(t.sink);
@@ -217,7 +169,7 @@ async function main() {
     await sql(ADMIN, `CREATE DATABASE ${rawDb} TEMPLATE template0`);
     await sql(ADMIN, 'CHECKPOINT');
     await quiesce();
-    const rawRestoreS = await timed('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${rawDb}`, dumpFile], adminEnv(rawDb));
+    const rawRestoreS = await timeTool('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${rawDb}`, dumpFile], { env: adminEnv(rawDb) });
     log(`raw pg_restore from a local file: ${rawRestoreS.toFixed(1)} s`);
     await sql(ADMIN, `DROP DATABASE ${rawDb} WITH (FORCE)`);
     rmSync(dumpDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hubClient } from '@ocopea/api';
-import { runDemo } from './demo';
+import { runDemo, type DemoStorage } from './demo';
 
 /** Tokens of `pnpm start`'s topology (`.data/topology/tokens`), unless OCOPEA_TOKEN / OCOPEA_SITE_TOKEN say otherwise. */
 function token(envName: string, file: string): string | undefined {
@@ -18,7 +18,9 @@ async function main() {
   const a = sites.find((s) => s.urn === 'site-a');
   const b = sites.find((s) => s.urn === 'site-b');
   if (!a || !b) throw new Error(`the Hub at ${hubUrl} does not know site-a and site-b (is \`pnpm start\` running?)`);
-  const storage = process.env.OCOPEA_DEMO_STORAGE === 'postgres' ? 'postgres' : 'volume';
+  const asked = process.env.OCOPEA_DEMO_STORAGE ?? 'volume';
+  if (!['volume', 'postgres', 'mariadb'].includes(asked)) throw new Error(`OCOPEA_DEMO_STORAGE must be volume, postgres or mariadb, not '${asked}'`);
+  const storage = asked as DemoStorage;
   console.log(`Demo through ${hubUrl}: ${a.urn} -> ${b.urn}, notes on a ${storage}\n`);
   const t0 = Date.now();
   await runDemo({

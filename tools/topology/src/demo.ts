@@ -1,6 +1,12 @@
 import { hubClient, siteClient, type HubClient } from '@ocopea/api';
 import { backoffDelay, sleep } from '@ocopea/errors';
 
+/** Where the demo's notes live. */
+export type DemoStorage = 'volume' | 'postgres' | 'mariadb';
+
+/** The DSB each storage needs (registered under this URN by `pnpm start`). */
+const STORAGE_DSB: Record<DemoStorage, string> = { volume: 'dsb-fs', postgres: 'dsb-postgres', mariadb: 'dsb-mariadb' };
+
 /** One printed step of the story. */
 export interface DemoStep { step: string; ms: number; detail: string }
 
@@ -14,8 +20,8 @@ export interface DemoTarget {
   /** Hub site ids and Site URLs of where to deploy first and where to bring the saved image up. */
   from: { siteId: string; siteUrl: string; name: string };
   to: { siteId: string; siteUrl: string; name: string };
-  /** Data service for the notes: `volume` (dsb-fs, embedded) or `postgres` (dsb-postgres). */
-  storage?: 'volume' | 'postgres';
+  /** Data service for the notes: `volume` (dsb-fs, embedded), `postgres` (dsb-postgres) or `mariadb` (dsb-mariadb). */
+  storage?: DemoStorage;
   log?: (s: DemoStep) => void;
   /** Per wait, ms (default 120 000). */
   timeoutMs?: number;
@@ -46,14 +52,16 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
   const site = siteClient(t.from.siteUrl, { headers: bearer(t.siteToken) });
   const psbs = (await site.get('/site/psb')).data as { urn: string; type: string }[];
   const catalog = (await site.get('/dsb/catalog')).data as { urn: string; plans: { supportedProtocols?: { protocolName: string }[] }[] }[];
-  const dsbUrn = t.storage === 'postgres' ? 'dsb-postgres' : 'dsb-fs';
+  const storage = t.storage ?? 'volume';
+  const dsbUrn = STORAGE_DSB[storage];
+  const database = storage !== 'volume';
   const dsb = catalog.find((d) => d.urn === dsbUrn);
   if (!dsb) throw new Error(`${t.from.name} has no ${dsbUrn} registered`);
   const protocol = dsb.plans[0]?.supportedProtocols?.[0]?.protocolName;
   const psbType = psbs.find((p) => p.urn === 'psb-process')?.type ?? psbs[0]?.type;
   if (!protocol || !psbType) throw new Error('cannot tell the PSB type or the DSB protocol of the topology');
-  const depName = t.storage === 'postgres' ? 'notes-db' : 'notes-files';
-  const env = t.storage === 'postgres' ? { NOTES_DATABASE_URL: `\${${depName}.uri}` } : { NOTES_DIR: `\${${depName}.path}` };
+  const depName = database ? 'notes-db' : 'notes-files';
+  const env = database ? { NOTES_DATABASE_URL: `\${${depName}.uri}` } : { NOTES_DIR: `\${${depName}.path}` };
 
   const templateId = await step('create template', async () => {
     const res = await hub.post('/commands/createApplicationTemplate', { body: {
@@ -62,7 +70,7 @@ export async function runDemo(t: DemoTarget): Promise<DemoStep[]> {
       appServiceTemplates: [{
         appServiceName: 'notes-web', psbType, imageName: 'notes-app', imageType: 'nodejs', imageVersion: '1.0.0',
         psbSettings: {}, environmentVariables: env, exposedPorts: [8080], httpPort: 8080, entryPointUrl: '',
-        dependencies: [{ type: t.storage === 'postgres' ? 'DATABASE' : 'VOLUME', name: depName, description: 'where notes live', protocols: [{ protocolName: protocol }] }],
+        dependencies: [{ type: database ? 'DATABASE' : 'VOLUME', name: depName, description: 'where notes live', protocols: [{ protocolName: protocol }] }],
       }],
     } as never });
     const id = (res.data as { id: string }).id;

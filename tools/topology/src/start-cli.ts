@@ -14,7 +14,8 @@ async function main() {
   const t0 = Date.now();
   console.log('Starting the local Ocopea topology (Hub + site-a + site-b) ...');
   const topo = await startTopology({ log: (l) => console.log(l), ports: portsFromEnv(), dataRoot: process.env.OCOPEA_TOPOLOGY_DATA || undefined });
-  console.log(`\nReady in ${((Date.now() - t0) / 1000).toFixed(1)} s${topo.postgres ? '' : ' (no PostgreSQL server reachable: dsb-postgres not started)'}.`);
+  const missing = [topo.postgres ? '' : 'no PostgreSQL server reachable: dsb-postgres not started', topo.mariadb ? '' : 'no MariaDB/MySQL server reachable: dsb-mariadb not started'].filter(Boolean);
+  console.log(`\nReady in ${((Date.now() - t0) / 1000).toFixed(1)} s${missing.length ? ` (${missing.join('; ')})` : ''}.`);
   console.log(`Hub API:  ${topo.hubUrl}    Swagger UI: ${topo.hubUrl.replace(/\/hub-api$/, '')}/docs`);
   for (const s of topo.sites) console.log(`${s.name}:   ${s.siteUrl}    Swagger UI: ${s.siteUrl.replace(/\/site-api$/, '')}/docs`);
   console.log(`\nEvery API needs a bearer token. The Hub's admin token is in ${topo.hubTokenFile} (each Site's in ${topo.sites[0]?.siteTokenFile.replace(/site-a-site/, '<site>-site')}):`);

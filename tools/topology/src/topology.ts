@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { siteClient, hubClient } from '@ocopea/api';
 import { UpstreamError } from '@ocopea/errors';
 import { DirectoryInUseError, lockDirectory, type LockedThing } from '@ocopea/sql-store';
-import { freePort, PortInUseError, startService, type StartedService } from '@ocopea/testing';
+import { freePort, mariadbAnswers, PortInUseError, startService, type StartedService } from '@ocopea/testing';
 
 /** The brokers and Site of one location. */
 export interface SiteTopology {
@@ -15,6 +15,7 @@ export interface SiteTopology {
   crbUrl: string;
   dsbFsUrl: string;
   dsbPostgresUrl?: string;
+  dsbMariadbUrl?: string;
   psbUrl: string;
   /** Hub id of the site, once added. */
   hubSiteId?: string;
@@ -32,6 +33,8 @@ export interface Topology {
   sites: SiteTopology[];
   services: StartedService[];
   postgres: boolean;
+  /** Whether dsb-mariadb runs (a MariaDB/MySQL server answered). */
+  mariadb: boolean;
   /**
    * Resolves when a service exits that `stop` did not stop (a crash, a kill): the topology is no longer what it
    * claimed to be. Never resolves otherwise.
@@ -72,7 +75,7 @@ export interface TopologyOptions {
   /** Root of every service's state (default `.data/topology`). Reused across runs; one running topology at a time. */
   dataRoot?: string;
   /**
-   * `fixed`: the documented ports (Hub 8090; site-a 8080-8085; site-b 8180-8185). A number: the same plan moved to
+   * `fixed`: the documented ports (Hub 8090; site-a 8080-8085 and 8087; site-b 8180-8185 and 8187). A number: the same plan moved to
    * start there instead of 8080. `free`: any free ports (tests). Planned ports are checked before anything starts.
    */
   ports?: 'fixed' | 'free' | number;
@@ -80,13 +83,17 @@ export interface TopologyOptions {
   postgres?: boolean | 'auto';
   /** Admin URL for dsb-postgres (default postgres://postgres@127.0.0.1:5432/postgres). */
   postgresAdminUrl?: string;
+  /** Include dsb-mariadb: `auto` (default) when a MariaDB/MySQL server answers at its admin URL. */
+  mariadb?: boolean | 'auto';
+  /** Admin URL for dsb-mariadb (default mysql://root@127.0.0.1:3306). */
+  mariadbAdminUrl?: string;
   /** Progress lines. */
   log?: (line: string) => void;
   siteNames?: string[];
 }
 
 /** URNs under which the brokers are registered on every Site (the demo template relies on them). */
-export const URNS = { crb: 'crb-fs', dsbFs: 'dsb-fs', dsbPostgres: 'dsb-postgres', psb: 'psb-process', artifactRegistry: 'local-artifacts' } as const;
+export const URNS = { crb: 'crb-fs', dsbFs: 'dsb-fs', dsbPostgres: 'dsb-postgres', dsbMariadb: 'dsb-mariadb', psb: 'psb-process', artifactRegistry: 'local-artifacts' } as const;
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -106,12 +113,13 @@ function passable(dir: string): void {
   const mode = statSync(dir).mode & 0o7777;
   if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
 }
-const PORTS = { hub: 8090, site: 8080, crb: 8082, dsbPostgres: 8083, dsbFs: 8084, psb: 8085 } as const;
+const PORTS = { hub: 8090, site: 8080, crb: 8082, dsbPostgres: 8083, dsbFs: 8084, psb: 8085, dsbMariadb: 8087 } as const;
 /** Port of `service` at `site` (index `i`) in the fixed plan starting at `base`. */
 const planned = (base: number, key: keyof typeof PORTS, i: number) => PORTS[key] - PORTS.site + base + (key === 'hub' ? 0 : i * 100);
 
 /**
- * Boots the Hub and two Sites (`site-a`, `site-b`), each with crb-fs, dsb-fs and psb-process (and dsb-postgres when
+ * Boots the Hub and two Sites (`site-a`, `site-b`), each with crb-fs, dsb-fs and psb-process (and dsb-mariadb when
+ * MariaDB/MySQL is reachable, dsb-postgres when
  * PostgreSQL is reachable), registers the brokers on their Site and both Sites on the Hub. Everything is a real
  * child process talking real HTTP. Idempotent against existing state: re-registering replaces, a known site is kept.
  */
@@ -120,12 +128,14 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
   const dataRoot = path.resolve(o.dataRoot ?? path.join(ROOT, '.data/topology'));
   const adminUrl = o.postgresAdminUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const postgres = o.postgres === 'auto' || o.postgres === undefined ? await reachable(adminUrl) : o.postgres;
+  const mariadbUrl = o.mariadbAdminUrl ?? 'mysql://root@127.0.0.1:3306';
+  const mariadb = o.mariadb === 'auto' || o.mariadb === undefined ? await mariadbAnswers(mariadbUrl, 2000) : o.mariadb;
   const services: StartedService[] = [];
   const appUser = appUserEnv();
   const names = o.siteNames ?? ['site-a', 'site-b'];
   const base = o.ports === 'free' ? undefined : typeof o.ports === 'number' ? o.ports : PORTS.site;
   const port = async (key: keyof typeof PORTS, i = 0) => (base === undefined ? freePort() : planned(base, key, i));
-  const unlockRoot = await claim(dataRoot, base === undefined ? [] : portPlan(base, names, postgres));
+  const unlockRoot = await claim(dataRoot, base === undefined ? [] : portPlan(base, names, postgres, mariadb));
   // Every service runs authenticated with an admin token of its own, kept 0600 under the data root and reused by
   // later runs; the Sites get their brokers' tokens at registration, the Hub its Sites' tokens with add-site.
   const tokensDir = path.join(dataRoot, 'tokens');
@@ -165,6 +175,7 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
       const crb = await start('crb-fs', name, await port('crb', i));
       const dsbFs = await start('dsb-fs', name, await port('dsbFs', i), appUser.dsbFs);
       const dsbPg = postgres ? await start('dsb-postgres', name, await port('dsbPostgres', i), { DSB_POSTGRES_ADMIN_URL: adminUrl, DSB_POSTGRES_DB_PREFIX: `ocopea_${name.replace(/\W/g, '_')}_` }) : undefined;
+      const dsbMaria = mariadb ? await start('dsb-mariadb', name, await port('dsbMariadb', i), { DSB_MARIADB_ADMIN_URL: mariadbUrl, DSB_MARIADB_DB_PREFIX: `o_${name.replace(/\W/g, '_')}_` }) : undefined;
       // Ctrl-C must stop the apps too: psb-process leaves children running on exit unless told otherwise.
       const psb = await start('psb-process', name, await port('psb', i), { PSB_PROCESS_STOP_CHILDREN_ON_EXIT: '1', ...appUser.psb });
       const site = await start('site', name, await port('site', i), { OCOPEA_SITE_NAME: name, OCOPEA_SITE_LOCATION: JSON.stringify({ name, latitude: 0, longitude: i, properties: {} }) });
@@ -172,9 +183,10 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
       await sc.post('/site/commands/register-crb', { body: { crbUrn: URNS.crb, crbUrl: crb.url, token: crb.token } });
       await sc.post('/site/commands/register-dsb', { body: { dsbUrn: URNS.dsbFs, dsbUrl: dsbFs.url, token: dsbFs.token } });
       if (dsbPg) await sc.post('/site/commands/register-dsb', { body: { dsbUrn: URNS.dsbPostgres, dsbUrl: dsbPg.url, token: dsbPg.token } });
+      if (dsbMaria) await sc.post('/site/commands/register-dsb', { body: { dsbUrn: URNS.dsbMariadb, dsbUrl: dsbMaria.url, token: dsbMaria.token } });
       await sc.post('/site/commands/register-psb', { body: { psbUrn: URNS.psb, psbUrl: psb.url, token: psb.token } });
       await sc.post('/site/commands/add-custom-artifact-registry', { body: { name: URNS.artifactRegistry, url: `file://${path.join(ROOT, 'examples')}` } });
-      sites.push({ name, siteUrl: site.url, crbUrl: crb.url, dsbFsUrl: dsbFs.url, dsbPostgresUrl: dsbPg?.url, psbUrl: psb.url, siteToken: site.token, siteTokenFile: path.join(tokensDir, `${name}-site.token`) });
+      sites.push({ name, siteUrl: site.url, crbUrl: crb.url, dsbFsUrl: dsbFs.url, dsbPostgresUrl: dsbPg?.url, dsbMariadbUrl: dsbMaria?.url, psbUrl: psb.url, siteToken: site.token, siteTokenFile: path.join(tokensDir, `${name}-site.token`) });
     }
     log('hub:');
     const hub = await start('hub', 'hub', await port('hub'));
@@ -189,7 +201,7 @@ export async function startTopology(o: TopologyOptions = {}): Promise<Topology> 
     }
     const listed = (await hc.get('/site')).data as { id: string; urn: string }[];
     for (const s of sites) s.hubSiteId ??= listed.find((x) => x.urn === s.name)?.id;
-    return { hubUrl: hub.url, hubToken: hub.token, hubTokenFile: path.join(tokensDir, 'hub.token'), sites, services, postgres, died, stop };
+    return { hubUrl: hub.url, hubToken: hub.token, hubTokenFile: path.join(tokensDir, 'hub.token'), sites, services, postgres, mariadb, died, stop };
   };
   try {
     // A service dying while the others start fails the start, whatever step it is at.
@@ -230,12 +242,12 @@ async function claim(dataRoot: string, plan: { name: string; port: number }[]): 
 }
 
 /** Every port of the fixed plan starting at `base`, named by site and service. */
-function portPlan(base: number, names: string[], postgres: boolean): { name: string; port: number }[] {
-  return [{ name: 'hub', port: planned(base, 'hub', 0) }, ...names.flatMap((site, i) => (['site', 'crb', 'dsbFs', ...(postgres ? ['dsbPostgres' as const] : []), 'psb'] as const)
+function portPlan(base: number, names: string[], postgres: boolean, mariadb: boolean): { name: string; port: number }[] {
+  return [{ name: 'hub', port: planned(base, 'hub', 0) }, ...names.flatMap((site, i) => (['site', 'crb', 'dsbFs', ...(postgres ? ['dsbPostgres' as const] : []), ...(mariadb ? ['dsbMariadb' as const] : []), 'psb'] as const)
     .map((key) => ({ name: `${site} ${SERVICE_OF[key]}`, port: planned(base, key, i) })))];
 }
 
-const SERVICE_OF = { hub: 'hub', site: 'site', crb: 'crb-fs', dsbFs: 'dsb-fs', dsbPostgres: 'dsb-postgres', psb: 'psb-process' } as const;
+const SERVICE_OF = { hub: 'hub', site: 'site', crb: 'crb-fs', dsbFs: 'dsb-fs', dsbPostgres: 'dsb-postgres', dsbMariadb: 'dsb-mariadb', psb: 'psb-process' } as const;
 
 /** Whether a server could listen on 127.0.0.1:`port` now (where the services listen). */
 function canListen(port: number): Promise<boolean> {

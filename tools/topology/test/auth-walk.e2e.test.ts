@@ -25,6 +25,7 @@ const TARGETS: { service: string; spec: string; env?: (dir: string) => Record<st
   { service: 'crb-fs', spec: 'crb' },
   { service: 'dsb-fs', spec: 'dsb' },
   { service: 'dsb-postgres', spec: 'dsb', env: () => ({ DSB_POSTGRES_DB_PREFIX: `ocopea_authwalk_${process.pid}_` }) },
+  { service: 'dsb-mariadb', spec: 'dsb', env: () => ({ DSB_MARIADB_DB_PREFIX: `aw${process.pid.toString(36)}_` }) },
   { service: 'psb-process', spec: 'psb' },
   { service: 'psb-k8s', spec: 'psb' },
   { service: 'site', spec: 'site' },

@@ -12,7 +12,7 @@ describe('demo story across two sites (real processes, real HTTP)', () => {
 
   beforeAll(async () => {
     dataRoot = mkdtempSync(path.join(os.tmpdir(), 'ocopea-topology-'));
-    topo = await startTopology({ dataRoot, ports: 'free', postgres: false });
+    topo = await startTopology({ dataRoot, ports: 'free', postgres: false, mariadb: false });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { accessSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { ConflictError, UnavailableError } from '@ocopea/errors';
-import { feedStdin, runTool, type Tool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
+import { feedTool, findStdbuf, runTool, type Tool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
 
 /** What the broker keeps per instance (in its registry file, mode 0600). */
 export interface PgInstance {
@@ -34,15 +33,8 @@ export interface PostgresBackendConfig {
   stdioBuffer?: string;
 }
 
-/** `stdbuf` on PATH, or undefined. */
-export function findStdbuf(pathEnv = process.env.PATH ?? ''): string | undefined {
-  for (const dir of pathEnv.split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.join(dir, 'stdbuf');
-    try { accessSync(file, fsConstants.X_OK); return file; } catch { /* next */ }
-  }
-  return undefined;
-}
+/** Where `stdbuf` is found (it moved to @ocopea/dsb-common, shared with dsb-mariadb). */
+export { findStdbuf };
 
 export const PG_NAME_PREFIX = 'ocopea_';
 
@@ -182,19 +174,7 @@ export class PostgresBackend implements DsbBackend<PgInstance> {
     const source = await openCopy();
     // Objects are created as the instance's role (--role after connecting as admin), whatever owned them at dump time.
     const tool = this.tool('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--role=${role}`, `--dbname=${database}`], 'input', database);
-    const onAbort = () => { tool.kill(); source.destroy(); };
-    signal.addEventListener('abort', onAbort, { once: true });
-    const feeding = feedStdin(source, tool);
-    feeding.catch(() => undefined);
-    try {
-      await Promise.all([feeding, tool.succeeded]);
-    } catch (err) {
-      tool.kill();
-      source.destroy();
-      throw err;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+    await feedTool(source, tool, signal);
   }
 
   async discard(rec: InstanceRecord<PgInstance>): Promise<void> {
