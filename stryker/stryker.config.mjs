@@ -24,6 +24,9 @@ export default {
   // the unmutated originals. Stryker restores every file when it ends; run it in your own worktree, not one others
   // are editing, and do not commit while it runs.
   inPlace: true,
+  // swc does no type checking, so Stryker need not prepend `// @ts-nocheck` to every source and test file (in place
+  // that would rewrite files far outside the package under test).
+  disableTypeChecks: false,
   // Rerun only what changed: results of untouched mutants (same code, same tests) are taken from the last run. The
   // file is a per-machine cache (gitignored), one per package, because each run only knows its own package's files.
   incremental: true,
