@@ -68,7 +68,9 @@ export class OperationEngine {
         await this.db.query(`UPDATE operations SET phase='pending', lease_owner=NULL, lease_until=0, updated=$2 WHERE id=$1`, [row.id, Date.now()]);
       }
     }
-    this.timer = setInterval(() => { this.pump(); }, Math.max(250, Math.floor(this.leaseMs / 3)));
+    // Renew (and sweep for lapsed leases) three times per lease, so one late round never loses a lease. No floor: a
+    // floor above leaseMs / 3 would let short leases lapse between renewals and be taken over mid-step.
+    this.timer = setInterval(() => { this.pump(); }, this.leaseMs / 3);
     this.timer.unref();
     this.pump();
   }
@@ -148,18 +150,22 @@ export class OperationEngine {
   }
 
   private async claimAndRun(): Promise<void> {
-    // Renew our leases, then claim what is free (pending, or running with a lapsed lease).
-    if (this.running.size) {
-      await this.db.query(`UPDATE operations SET lease_until=$2 WHERE lease_owner=$1 AND phase='running'`, [this.owner, Date.now() + this.leaseMs]);
+    // Renew the leases of what our workers run, then claim what is free (pending, or running with a lapsed lease)
+    // and not ours already: a worker of ours whose lease lapsed keeps its operation unless another engine takes it,
+    // and the fence (lease_owner) could not tell two of our own workers apart.
+    const mine = [...this.running.keys()];
+    if (mine.length) {
+      await this.db.query(`UPDATE operations SET lease_until=$2 WHERE lease_owner=$1 AND phase='running' AND id = ANY($3::text[])`, [this.owner, Date.now() + this.leaseMs, mine]);
     }
     while (!this.stopped && this.running.size < this.concurrency) {
       const now = Date.now();
       const r = await this.db.query<Row>(
         `UPDATE operations SET phase='running', lease_owner=$1, lease_until=$2, attempts=attempts+1, updated=$3
          WHERE id = (SELECT id FROM operations WHERE kind = ANY($4::text[]) AND (phase='pending' OR (phase='running' AND lease_until < $3))
+                       AND NOT (id = ANY($5::text[]))
                      ORDER BY created LIMIT 1 ${this.db.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''})
          RETURNING *`,
-        [this.owner, now + this.leaseMs, now, [...this.kinds.keys()]]);
+        [this.owner, now + this.leaseMs, now, [...this.kinds.keys()], [...this.running.keys()]]);
       const row = r.rows[0];
       if (!row) return;
       const abort = new AbortController();
