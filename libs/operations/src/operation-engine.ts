@@ -31,7 +31,8 @@ type Row = {
  * Runs persisted operations. `submit` writes the record and returns at once; workers claim operations with a lease
  * (an atomic UPDATE, so two processes sharing a database never run the same one), run the steps in order, persist
  * the state after each step, and end in `succeeded` or `failed`. On `start`, open operations left by a previous
- * process are resumed from their step (resumable kinds) or failed with a reason.
+ * process are resumed from their step (resumable kinds) or failed with a reason; so are those a running engine takes
+ * over because their worker's lease lapsed.
  */
 export class OperationEngine {
   private readonly kinds = new Map<string, OperationKind<never, never>>();
@@ -159,15 +160,24 @@ export class OperationEngine {
     }
     while (!this.stopped && this.running.size < this.concurrency) {
       const now = Date.now();
-      const r = await this.db.query<Row>(
-        `UPDATE operations SET phase='running', lease_owner=$1, lease_until=$2, attempts=attempts+1, updated=$3
-         WHERE id = (SELECT id FROM operations WHERE kind = ANY($4::text[]) AND (phase='pending' OR (phase='running' AND lease_until < $3))
-                       AND NOT (id = ANY($5::text[]))
-                     ORDER BY created LIMIT 1 ${this.db.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''})
-         RETURNING *`,
+      // `was` is the phase before the claim: 'running' means a takeover from a worker whose lease lapsed.
+      const r = await this.db.query<Row & { was: OperationPhase }>(
+        `UPDATE operations o SET phase='running', lease_owner=$1, lease_until=$2, attempts=o.attempts+1, updated=$3
+         FROM (SELECT id, phase FROM operations WHERE kind = ANY($4::text[]) AND (phase='pending' OR (phase='running' AND lease_until < $3))
+                 AND NOT (id = ANY($5::text[]))
+               ORDER BY created LIMIT 1 ${this.db.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''}) c
+         WHERE o.id = c.id
+         RETURNING o.*, c.phase AS was`,
         [this.owner, now + this.leaseMs, now, [...this.kinds.keys()], [...this.running.keys()]]);
       const row = r.rows[0];
       if (!row) return;
+      if (row.was === 'running' && !this.kinds.get(row.kind)!.resumable) {
+        // Taken over from a worker that stopped renewing its lease mid-step: like a restart, a kind that cannot be
+        // resumed is failed, never re-run. We hold the lease now, so the write is fenced like any of ours.
+        await this.fail(toOp(row), `interrupted: the worker running step '${row.step ?? 'start'}' stopped renewing its lease and this operation cannot be resumed safely`, true)
+          .catch((e) => { if (!(e instanceof LeaseLostError)) throw e; });
+        continue;
+      }
       const abort = new AbortController();
       const done = this.execute(toOp(row), abort.signal).finally(() => { this.running.delete(row.id); this.pump(); });
       this.running.set(row.id, { abort, done });

@@ -313,6 +313,47 @@ describe.each(STORES)('operation engine promises on %s', (_label, openStore) => 
   });
 
   describe('operations that cannot be resumed', () => {
+    it('are failed, not re-run, when another engine takes them over after their lease lapsed', async () => {
+      const name = uniqueKind('no-resume-takeover');
+      const runs: string[] = [];
+      const failures: string[] = [];
+      const fa = e.freezable(store.db);
+      const never = new Promise<void>(() => undefined);
+      const a = e.make(fa.db, SHORT).register(recorded(name, 'a', runs, { resumable: false, during: (s) => (s === 'two' ? never : undefined) }));
+      await a.start();
+      const op = await a.submit(name, 'app', {});
+      await until('a to be in step two', () => runs.includes('a:two'));
+      // b starts while a's lease is live (a renews it), so b's start leaves it alone; then a stalls.
+      const b = e.make(await store.another(), SHORT).register(recorded(name, 'b', runs, { resumable: false, onFailed: (r) => failures.push(r) }));
+      await b.start();
+      fa.freeze();
+      const final = await b.waitForFinal(op.id, 5_000);
+      expect(final).toMatchObject({ phase: 'failed', step: 'two', attempts: 2, state: { log: ['a:one'] } });
+      expect(final.error).toMatch(/step 'two'.*cannot be resumed safely/);
+      expect(final.stepTimes.two.finished).toEqual(expect.any(Number));
+      expect(runs).toEqual(['a:one', 'a:two']); // never re-run
+      expect(failures).toEqual([final.error]);
+      expect(await leaseOf(store.db, op.id)).toEqual({ owner: null, until: 0 });
+    });
+
+    it('are failed by the next engine when a stop() interrupted them', async () => {
+      const name = uniqueKind('no-resume-stopped');
+      const runs: string[] = [];
+      const failures: string[] = [];
+      const a = e.make(store.db, LONG).register(recorded(name, 'a', runs, { resumable: false, during: (s, c) => (s === 'one' ? untilAborted(c.signal) : undefined) }));
+      await a.start();
+      const op = await a.submit(name, 'app', {});
+      await until('a to be in step one', () => runs.includes('a:one'));
+      // b is already running (its sweeper, not its start, finds the released operation).
+      const b = e.make(await store.another(), SHORT).register(recorded(name, 'b', runs, { resumable: false, onFailed: (r) => failures.push(r) }));
+      await b.start();
+      await a.stop();
+      const final = await b.waitForFinal(op.id, 5_000);
+      expect(final).toMatchObject({ phase: 'failed', step: 'one' });
+      expect(runs).toEqual(['a:one']);
+      expect(failures).toHaveLength(1);
+    });
+
     it('are failed by a restarting engine that finds their lease lapsed', async () => {
       const name = uniqueKind('no-resume-restart');
       const runs: string[] = [];
