@@ -78,7 +78,8 @@ export class OperationEngine {
 
   /**
    * Stops claiming work and aborts running steps. Operations interrupted this way stay open with their lease
-   * released, so the next start resumes them (or fails them, for non-resumable kinds).
+   * released, so the next start resumes them (or fails them, for non-resumable kinds). An operation whose claim was
+   * in flight is handed back untouched; once `stop` resolves, nothing new runs here.
    */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -171,6 +172,12 @@ export class OperationEngine {
         [this.owner, now + this.leaseMs, now, [...this.kinds.keys()], [...this.running.keys()]]);
       const row = r.rows[0];
       if (!row) return;
+      if (this.stopped) {
+        // stop() came while this claim was in flight: hand the operation back as it was, for the next owner.
+        await this.db.query(`UPDATE operations SET phase=$3, lease_owner=NULL, lease_until=0, attempts=attempts-1 WHERE id=$1 AND lease_owner=$2`,
+          [row.id, this.owner, row.was]);
+        return;
+      }
       if (row.was === 'running' && !this.kinds.get(row.kind)!.resumable) {
         // Taken over from a worker that stopped renewing its lease mid-step: like a restart, a kind that cannot be
         // resumed is failed, never re-run. We hold the lease now, so the write is fenced like any of ours.

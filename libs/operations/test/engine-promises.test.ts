@@ -260,6 +260,31 @@ describe.each(STORES)('operation engine promises on %s', (_label, openStore) => 
       expect(runs).toEqual(['b:one', 'b:two', 'b:three']);
     });
 
+    it('a claim in flight when stop() is called is handed back, not run after stop() returns', async () => {
+      const name = uniqueKind('claim-in-flight');
+      const runs: string[] = [];
+      const fa = e.freezable(store.db);
+      const a = e.make(fa.db, { leaseMs: 30 }).register(recorded(name, 'a', runs));
+      await a.start();
+      fa.freeze();
+      const reader = e.make(store.db).register(recorded(name, 'reader', runs)); // never started
+      const op = await reader.submit(name, 'app', {});
+      await until('a to be claiming', () => fa.held() > 0);
+      let stopped = false;
+      const stopping = a.stop().then(() => { stopped = true; });
+      await sleep(20);
+      expect(stopped).toBe(false); // stop() waits for the claim in flight
+      fa.thaw();
+      await stopping;
+      await sleep(100);
+      expect(runs).toEqual([]);
+      expect(await reader.get(op.id)).toMatchObject({ phase: 'pending', attempts: 0, step: null });
+      expect(await leaseOf(store.db, op.id)).toEqual({ owner: null, until: 0 });
+      const b = e.make(store.db, SHORT).register(recorded(name, 'b', runs, { resumable: false }));
+      await b.start();
+      expect(await b.waitForFinal(op.id, 5_000)).toMatchObject({ phase: 'succeeded', attempts: 1 });
+    });
+
     it('interrupts running steps and leaves their operations open, state kept and lease released, for the next owner', async () => {
       const name = uniqueKind('interrupted');
       const runs: string[] = [];
