@@ -34,7 +34,9 @@ for (const pkg of packages.length ? packages : DEFAULT_PACKAGES) {
   console.log(`\n=== mutation testing ${pkg}${judge === pkg ? '' : ` (tests of ${judge})`} ===`);
   const run = spawnSync(path.join(root, 'node_modules/.bin/stryker'), ['run', 'stryker/stryker.config.mjs', ...strykerArgs], {
     cwd: root, stdio: 'inherit',
-    env: { ...process.env, OCOPEA_MUTATION_PACKAGE: pkg, OCOPEA_MUTATION_TESTS: judge === pkg ? '' : judge },
+    // Tests that run on both stores run on PostgreSQL only here: the same code under test, real row locks, and
+    // none of PGlite's wasm start-up, which every mutant's run would pay again (5x the time).
+    env: { OCOPEA_TEST_STORES: 'postgres', ...process.env, OCOPEA_MUTATION_PACKAGE: pkg, OCOPEA_MUTATION_TESTS: judge === pkg ? '' : judge },
   });
   if (run.status !== 0) { results.push({ pkg, problem: `stryker exited with ${run.status ?? run.signal}` }); continue; }
   const slug = (judge === pkg ? pkg : `${pkg}-by-${judge}`).replace(/[\\/]+/g, '-');

@@ -1,5 +1,6 @@
 import { PgliteSqlDb, PgSqlDb, migrate, requireTestPostgres, TEST_PG_URL, uniqueSchema, dropTestSchema, type SqlDb } from '@ocopea/sql-store';
 import { OperationEngine, operationMigrations, type OperationKind } from '../src';
+import { onlyStore } from './support';
 
 type In = { n: number };
 type St = { log: string[] };
@@ -15,10 +16,10 @@ function kind(name: string, resumable: boolean, gate?: { wait: Promise<void> }, 
   };
 }
 
-describe.each([
+describe.each(([
   ['embedded PGlite', async () => PgliteSqlDb.open()],
   ['PostgreSQL', async () => { await requireTestPostgres(); return PgSqlDb.connect(TEST_PG_URL, schema); }],
-])('operation engine on %s', (_label, open) => {
+] as [string, () => Promise<SqlDb>][]).filter(([label]) => onlyStore(label)))('operation engine on %s', (_label, open) => {
   let db: SqlDb;
   // Every engine a test makes is stopped after it, passed or failed: one left running would claim the next test's work.
   const made: OperationEngine[] = [];

@@ -10,8 +10,11 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-/** `describe.each(STORES)`: every promise is checked on the embedded store and on PostgreSQL. */
-export const STORES: [string, (prefix: string) => Promise<TestStore>][] = [
+/**
+ * `describe.each(STORES)`: every promise is checked on the embedded store and on PostgreSQL. OCOPEA_TEST_STORES
+ * (`pglite`, `postgres`) narrows that to one: mutation testing runs PostgreSQL only (see scripts/mutation.mjs).
+ */
+export const STORES: [string, (prefix: string) => Promise<TestStore>][] = ([
   ['embedded PGlite', async () => {
     const db = await PgliteSqlDb.open();
     await migrate(db, operationMigrations);
@@ -26,7 +29,13 @@ export const STORES: [string, (prefix: string) => Promise<TestStore>][] = [
     await migrate(db, operationMigrations);
     return { db, another: connect, close: async () => { for (const d of opened) await d.close(); await dropTestSchema(schema); } };
   }],
-];
+] as [string, (prefix: string) => Promise<TestStore>][]).filter(([label]) => onlyStore(label));
+
+/** Whether OCOPEA_TEST_STORES (unset: all) includes the store labelled `label`. */
+export function onlyStore(label: string): boolean {
+  const only = process.env.OCOPEA_TEST_STORES;
+  return !only || only.split(',').some((s) => label.toLowerCase().includes(s.trim().toLowerCase()));
+}
 
 function shareOf(db: SqlDb): SqlDb {
   return { kind: db.kind, query: (s, p) => db.query(s, p), exec: (s) => db.exec(s), transaction: (fn) => db.transaction(fn), close: async () => undefined };
