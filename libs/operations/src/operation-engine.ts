@@ -31,7 +31,8 @@ type Row = {
  * Runs persisted operations. `submit` writes the record and returns at once; workers claim operations with a lease
  * (an atomic UPDATE, so two processes sharing a database never run the same one), run the steps in order, persist
  * the state after each step, and end in `succeeded` or `failed`. On `start`, open operations left by a previous
- * process are resumed from their step (resumable kinds) or failed with a reason.
+ * process are resumed from their step (resumable kinds) or failed with a reason; so are those a running engine takes
+ * over because their worker's lease lapsed.
  */
 export class OperationEngine {
   private readonly kinds = new Map<string, OperationKind<never, never>>();
@@ -68,14 +69,17 @@ export class OperationEngine {
         await this.db.query(`UPDATE operations SET phase='pending', lease_owner=NULL, lease_until=0, updated=$2 WHERE id=$1`, [row.id, Date.now()]);
       }
     }
-    this.timer = setInterval(() => { this.pump(); }, Math.max(250, Math.floor(this.leaseMs / 3)));
+    // Renew (and sweep for lapsed leases) three times per lease, so one late round never loses a lease. No floor: a
+    // floor above leaseMs / 3 would let short leases lapse between renewals and be taken over mid-step.
+    this.timer = setInterval(() => { this.pump(); }, this.leaseMs / 3);
     this.timer.unref();
     this.pump();
   }
 
   /**
    * Stops claiming work and aborts running steps. Operations interrupted this way stay open with their lease
-   * released, so the next start resumes them (or fails them, for non-resumable kinds).
+   * released, so the next start resumes them (or fails them, for non-resumable kinds). An operation whose claim was
+   * in flight is handed back untouched; once `stop` resolves, nothing new runs here.
    */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -148,20 +152,39 @@ export class OperationEngine {
   }
 
   private async claimAndRun(): Promise<void> {
-    // Renew our leases, then claim what is free (pending, or running with a lapsed lease).
-    if (this.running.size) {
-      await this.db.query(`UPDATE operations SET lease_until=$2 WHERE lease_owner=$1 AND phase='running'`, [this.owner, Date.now() + this.leaseMs]);
+    // Renew the leases of what our workers run, then claim what is free (pending, or running with a lapsed lease)
+    // and not ours already: a worker of ours whose lease lapsed keeps its operation unless another engine takes it,
+    // and the fence (lease_owner) could not tell two of our own workers apart.
+    const mine = [...this.running.keys()];
+    if (mine.length) {
+      await this.db.query(`UPDATE operations SET lease_until=$2 WHERE lease_owner=$1 AND phase='running' AND id = ANY($3::text[])`, [this.owner, Date.now() + this.leaseMs, mine]);
     }
     while (!this.stopped && this.running.size < this.concurrency) {
       const now = Date.now();
-      const r = await this.db.query<Row>(
-        `UPDATE operations SET phase='running', lease_owner=$1, lease_until=$2, attempts=attempts+1, updated=$3
-         WHERE id = (SELECT id FROM operations WHERE kind = ANY($4::text[]) AND (phase='pending' OR (phase='running' AND lease_until < $3))
-                     ORDER BY created LIMIT 1 ${this.db.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''})
-         RETURNING *`,
-        [this.owner, now + this.leaseMs, now, [...this.kinds.keys()]]);
+      // `was` is the phase before the claim: 'running' means a takeover from a worker whose lease lapsed.
+      const r = await this.db.query<Row & { was: OperationPhase }>(
+        `UPDATE operations o SET phase='running', lease_owner=$1, lease_until=$2, attempts=o.attempts+1, updated=$3
+         FROM (SELECT id, phase FROM operations WHERE kind = ANY($4::text[]) AND (phase='pending' OR (phase='running' AND lease_until < $3))
+                 AND NOT (id = ANY($5::text[]))
+               ORDER BY created LIMIT 1 ${this.db.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''}) c
+         WHERE o.id = c.id
+         RETURNING o.*, c.phase AS was`,
+        [this.owner, now + this.leaseMs, now, [...this.kinds.keys()], [...this.running.keys()]]);
       const row = r.rows[0];
       if (!row) return;
+      if (this.stopped) {
+        // stop() came while this claim was in flight: hand the operation back as it was, for the next owner.
+        await this.db.query(`UPDATE operations SET phase=$3, lease_owner=NULL, lease_until=0, attempts=attempts-1 WHERE id=$1 AND lease_owner=$2`,
+          [row.id, this.owner, row.was]);
+        return;
+      }
+      if (row.was === 'running' && !this.kinds.get(row.kind)!.resumable) {
+        // Taken over from a worker that stopped renewing its lease mid-step: like a restart, a kind that cannot be
+        // resumed is failed, never re-run. We hold the lease now, so the write is fenced like any of ours.
+        await this.fail(toOp(row), `interrupted: the worker running step '${row.step ?? 'start'}' stopped renewing its lease and this operation cannot be resumed safely`, true)
+          .catch((e) => { if (!(e instanceof LeaseLostError)) throw e; });
+        continue;
+      }
       const abort = new AbortController();
       const done = this.execute(toOp(row), abort.signal).finally(() => { this.running.delete(row.id); this.pump(); });
       this.running.set(row.id, { abort, done });

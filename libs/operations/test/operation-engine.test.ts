@@ -1,5 +1,6 @@
 import { PgliteSqlDb, PgSqlDb, migrate, requireTestPostgres, TEST_PG_URL, uniqueSchema, dropTestSchema, type SqlDb } from '@ocopea/sql-store';
 import { OperationEngine, operationMigrations, type OperationKind } from '../src';
+import { onlyStore } from './support';
 
 type In = { n: number };
 type St = { log: string[] };
@@ -15,17 +16,21 @@ function kind(name: string, resumable: boolean, gate?: { wait: Promise<void> }, 
   };
 }
 
-describe.each([
+describe.each(([
   ['embedded PGlite', async () => PgliteSqlDb.open()],
   ['PostgreSQL', async () => { await requireTestPostgres(); return PgSqlDb.connect(TEST_PG_URL, schema); }],
-])('operation engine on %s', (_label, open) => {
+] as [string, () => Promise<SqlDb>][]).filter(([label]) => onlyStore(label)))('operation engine on %s', (_label, open) => {
   let db: SqlDb;
+  // Every engine a test makes is stopped after it, passed or failed: one left running would claim the next test's work.
+  const made: OperationEngine[] = [];
+  const newEngine = (...args: ConstructorParameters<typeof OperationEngine>) => { const e = new OperationEngine(...args); made.push(e); return e; };
   beforeAll(async () => { db = await open(); await migrate(db, operationMigrations); }, 30_000);
+  afterEach(async () => { await Promise.all(made.splice(0).map((e) => e.stop())); });
   afterAll(async () => { await db?.close(); if (_label === 'PostgreSQL') await dropTestSchema(schema); });
 
   it('runs the steps in order, persists state and progress, ends succeeded', async () => {
     const done: string[] = [];
-    const engine = new OperationEngine(db, { exclusive: true }).register({ ...kind('ok', true), onSucceeded: async (op) => { done.push(op.id); } });
+    const engine = newEngine(db, { exclusive: true }).register({ ...kind('ok', true), onSucceeded: async (op) => { done.push(op.id); } });
     await engine.start();
     const op = await engine.submit<In>('ok', 'app-1', { n: 1 });
     expect(op.phase).toBe('pending');
@@ -45,7 +50,7 @@ describe.each([
 
   it('a throwing step fails the operation with its message and calls onFailed once', async () => {
     const failed: string[] = [];
-    const engine = new OperationEngine(db, { exclusive: true }).register({ ...kind('bad', true), onFailed: async (_op, reason) => { failed.push(reason); } });
+    const engine = newEngine(db, { exclusive: true }).register({ ...kind('bad', true), onFailed: async (_op, reason) => { failed.push(reason); } });
     await engine.start();
     const op = await engine.submit<In>('bad', 'app-2', { n: -1 });
     const final = await engine.waitForFinal(op.id);
@@ -59,7 +64,7 @@ describe.each([
   it('after a crash, a resumable operation re-runs its interrupted step and finishes', async () => {
     let release!: () => void;
     const gate = { wait: new Promise<void>((r) => { release = r; }) };
-    const first = new OperationEngine(db, { exclusive: true, stopTimeoutMs: 50 }).register(kind('res', true, gate));
+    const first = newEngine(db, { exclusive: true, stopTimeoutMs: 50 }).register(kind('res', true, gate));
     await first.start();
     const op = await first.submit<In>('res', 'app-3', { n: 1 });
     while ((await first.get(op.id)).step !== 'two') await new Promise((r) => setTimeout(r, 10));
@@ -67,7 +72,7 @@ describe.each([
     await new Promise((r) => setTimeout(r, 20));
     // "Crash": the first engine is simply abandoned (its lease stays), a new process starts on the same database.
     const calls: string[] = [];
-    const second = new OperationEngine(db, { exclusive: true }).register(kind('res', true, undefined, calls));
+    const second = newEngine(db, { exclusive: true }).register(kind('res', true, undefined, calls));
     await second.start();
     const final = await second.waitForFinal(op.id);
     expect(final.phase).toBe('succeeded');
@@ -85,11 +90,11 @@ describe.each([
   it('after a crash, a non-resumable running operation fails with a reason instead of staying running', async () => {
     const gate = { wait: new Promise<void>(() => undefined) };
     const reasons: string[] = [];
-    const first = new OperationEngine(db, { exclusive: true, stopTimeoutMs: 50 }).register(kind('nores', false, gate));
+    const first = newEngine(db, { exclusive: true, stopTimeoutMs: 50 }).register(kind('nores', false, gate));
     await first.start();
     const op = await first.submit<In>('nores', 'app-4', { n: 1 });
     while ((await first.get(op.id)).step !== 'two') await new Promise((r) => setTimeout(r, 10));
-    const second = new OperationEngine(db, { exclusive: true }).register({ ...kind('nores', false), onFailed: async (_o, r) => { reasons.push(r); } });
+    const second = newEngine(db, { exclusive: true }).register({ ...kind('nores', false), onFailed: async (_o, r) => { reasons.push(r); } });
     await second.start();
     const final = await second.get(op.id);
     expect(final.phase).toBe('failed');
@@ -101,14 +106,14 @@ describe.each([
 
   it('a live lease held by another process is not taken over until it lapses', async () => {
     const gate = { wait: new Promise<void>(() => undefined) };
-    const a = new OperationEngine(db, { leaseMs: 400, stopTimeoutMs: 50 }).register(kind('lease', true, gate));
+    const a = newEngine(db, { leaseMs: 400, stopTimeoutMs: 50 }).register(kind('lease', true, gate));
     await a.start();
     const op = await a.submit<In>('lease', 'app-5', { n: 1 });
     while ((await a.get(op.id)).step !== 'two') await new Promise((r) => setTimeout(r, 10));
     await a.stop(); // its step ignores the abort, so `a` leaves it behind like a dead process would
     await db.query(`UPDATE operations SET phase='running', lease_owner='someone-else', lease_until=$2 WHERE id=$1`, [op.id, Date.now() + 1500]);
     const calls: string[] = [];
-    const b = new OperationEngine(db, { leaseMs: 400 }).register(kind('lease', true, undefined, calls));
+    const b = newEngine(db, { leaseMs: 400 }).register(kind('lease', true, undefined, calls));
     await b.start();
     await new Promise((r) => setTimeout(r, 500));
     expect(calls).toEqual([]);
