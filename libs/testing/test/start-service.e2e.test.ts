@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,16 +65,28 @@ describe('startService (real processes)', () => {
     }
   });
 
-  it('a build older than its sources is rebuilt for tests and refused otherwise', async () => {
-    const app = path.join(REPO_ROOT, 'examples/notes-app');
-    ensureBuilt(app, { rebuild: true });
-    expect(staleBuild(app)).toBeUndefined();
-    const old = new Date(Date.now() - 3600_000);
-    utimesSync(builtEntry(app), old, old);
-    expect(staleBuild(app)).toMatch(/^examples\/notes-app\/dist\/main\.js is older than examples\/notes-app\/src\//);
-    expect(() => ensureBuilt(app, { rebuild: false })).toThrow(/is older than .*: run pnpm build$/);
-    const svc = await startService({ service: 'notes-app', dir: 'examples', env: { NOTES_DIR: mkdtempSync(path.join(os.tmpdir(), 'notes-')) } });
-    await svc.stop();
-    expect(staleBuild(app)).toBeUndefined();
+  it('a build older than its sources is rebuilt for tests and refused otherwise', () => {
+    // A package of its own (the shared bundles are in use by other test files at the same time).
+    const pkg = mkdtempSync(path.join(os.tmpdir(), 'ocopea-stale-'));
+    try {
+      mkdirSync(path.join(pkg, 'src'));
+      writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'stale', ocopea: { bundle: ['src/main.ts'] } }));
+      writeFileSync(path.join(pkg, 'src/main.ts'), "console.log('first');\n");
+      expect(staleBuild(pkg)).toMatch(/dist\/main\.js is not built$/);
+      ensureBuilt(pkg, { rebuild: true });
+      expect(staleBuild(pkg)).toBeUndefined();
+      expect(readFileSync(builtEntry(pkg), 'utf8')).toContain('first');
+
+      const earlier = new Date(Date.now() - 3600_000);
+      utimesSync(builtEntry(pkg), earlier, earlier);
+      writeFileSync(path.join(pkg, 'src/main.ts'), "console.log('second');\n");
+      expect(staleBuild(pkg)).toMatch(/dist\/main\.js is older than .*src\/main\.ts$/);
+      expect(() => ensureBuilt(pkg, { rebuild: false })).toThrow(/is older than .*src\/main\.ts: run pnpm build$/);
+      ensureBuilt(pkg, { rebuild: true });
+      expect(staleBuild(pkg)).toBeUndefined();
+      expect(readFileSync(builtEntry(pkg), 'utf8')).toContain('second');
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+    }
   });
 });
