@@ -1,8 +1,9 @@
 // The kit against every broker we ship, each a real child process: what CI proves about them (authenticated, as
 // they run in production). psb-k8s drives the fake Kubernetes API server; a pod made "available" there gets a small
 // HTTP server on its node port, so the entry URL the PSB reports answers.
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { requireTestPostgres } from '@ocopea/sql-store';
@@ -52,9 +53,17 @@ it('dsb-mariadb conforms, and a table, a trigger and a procedure survive its cop
 
 it('psb-process conforms, running the notes app', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'conformance-notes-'));
+  // A root PSB runs apps as nobody (PSB_PROCESS_RUN_AS default): it must pass through to a notes folder of its own.
+  chmodSync(dir, 0o711);
+  const notes = path.join(dir, 'notes');
+  mkdirSync(notes, { mode: 0o700 });
+  if (process.getuid?.() === 0) {
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }));
+    chownSync(notes, id('-u'), id('-g'));
+  }
   try {
     const psb = await start({ service: 'psb-process', env: { PSB_PROCESS_STOP_TIMEOUT_MS: '3000', PSB_PROCESS_START_TIMEOUT_MS: '30000' } });
-    expectConformant(await runPsb({ url: psb.url, token: psb.token, image: 'notes-app:1.0.0', environment: { NOTES_DIR: dir } }), psb);
+    expectConformant(await runPsb({ url: psb.url, token: psb.token, image: 'notes-app:1.0.0', environment: { NOTES_DIR: notes } }), psb);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
