@@ -7,4 +7,5 @@ const projects = ['libs', 'services', 'examples', 'tools']
   .concat(['scripts'])
   .filter((p) => fs.existsSync(path.join(__dirname, p, 'jest.config.cjs')))
   .map((p) => `<rootDir>/${p}`);
-module.exports = { projects };
+// testTimeout is a global option (ignored in projects): opening the embedded database alone passed 5 s on a busy machine.
+module.exports = { projects, testTimeout: 30_000 };

@@ -3,9 +3,6 @@
 const esmOnly = ['@kubernetes', 'openapi-fetch', 'node-fetch', 'jose', 'oauth4webapi', 'openid-client'].join('|');
 module.exports = {
   testEnvironment: 'node',
-  // Opening the embedded database takes seconds, and far longer when the two cores are busy: hooks and tests that
-  // open one get 30 s rather than jest's 5 (a test that needs longer says so itself).
-  testTimeout: 30_000,
   setupFiles: [require('node:path').join(__dirname, 'jest.setup.cjs')],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`node_modules/(?!(\\.pnpm/)?(${esmOnly}))`],
