@@ -13,7 +13,7 @@ describe('demo story across two sites (real processes, real HTTP)', () => {
   beforeAll(async () => {
     dataRoot = mkdtempSync(path.join(os.tmpdir(), 'ocopea-topology-'));
     topo = await startTopology({ dataRoot, ports: 'free', postgres: false, mariadb: false });
-  }, 120_000);
+  }, 300_000); // two Sites and a Hub each create an embedded database: minutes on a busy machine
 
   afterAll(async () => {
     await topo?.stop();

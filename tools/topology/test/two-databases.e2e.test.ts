@@ -49,7 +49,7 @@ beforeAll(async () => {
   await requireTestMariadb();
   dataRoot = mkdtempSync(path.join(os.tmpdir(), 'ocopea-two-dbs-'));
   topo = await startTopology({ dataRoot, ports: 'free', postgres: true, mariadb: true });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await topo?.stop();
