@@ -2,7 +2,7 @@
 // known up front, as crb-fs transfers), range downloads, capability URLs never quoted in its errors, and TLS trust.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -123,8 +123,8 @@ describe('downloadCopy of a range', () => {
 });
 
 describe('over https', () => {
-  // A private CA made with openssl, as services/dsb-fs/test/tls.e2e.test.ts does; the client trusts it only through
-  // OCOPEA_TLS_CA_FILE (peerTlsOptions), like every client of ours.
+  // A private certificate made with openssl; the client trusts it only through OCOPEA_TLS_CA_FILE (peerTlsOptions),
+  // like every client of ours.
   let dir: string;
   let tlsServer: https.Server;
   let url: string;
@@ -133,12 +133,10 @@ describe('over https', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'crb-data-tls-'));
     const f = (n: string) => path.join(dir, n);
-    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Ocopea test CA');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
-    writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('san.ext'));
-    tlsServer = https.createServer({ key: readFileSync(f('server.key')), cert: readFileSync(f('server.pem')) }, (req, res) => {
+    // A self-signed certificate for 127.0.0.1 that is its own CA: the one file OCOPEA_TLS_CA_FILE names.
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('ca.pem'), '-days', '2',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    tlsServer = https.createServer({ key: readFileSync(f('server.key')), cert: readFileSync(f('ca.pem')) }, (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
