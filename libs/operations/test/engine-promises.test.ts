@@ -410,6 +410,8 @@ describe.each(STORES)('operation engine promises on %s', (_label, openStore) => 
       await engine.start();
       const op = await engine.submit(name, 'app', {});
       expect((await engine.waitForFinal(op.id, 5_000)).phase).toBe('succeeded');
+      // The row can read succeeded a moment before the recorder has read it back after the write.
+      await until('the final write to be recorded', () => rec.history.some((o) => o.id === op.id && o.phase === 'succeeded'));
       const h = rec.history.filter((o) => o.id === op.id);
       const steps = ['a', 'b', 'c'];
       steps.forEach((s, i) => {
