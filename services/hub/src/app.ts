@@ -1,10 +1,10 @@
 import type { HubPaths } from '@ocopea/api';
 import { createServiceApp, type ServiceApp } from '@ocopea/service-kit';
-import type { HubService } from './domain/hub-service';
+import type { Hub } from './domain/hub';
 import { hubRoutes } from './http/hub.routes';
 
 export interface HubAppDeps {
-  hub: HubService;
+  hub: Hub;
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 

@@ -17,10 +17,10 @@ it('resumes following a deployment after a restart', async () => {
   try {
     const first = await composeHub(cfg);
     await first.start();
-    const siteId = await first.hub.addSite('site-a', site.url);
-    const t = await first.hub.createTemplate(notesTemplate());
-    const plan = await first.hub.createPlan(t.id, siteId);
-    const { value: id, operationId } = await first.hub.deployApplication({ appInstanceName: 'n', appTemplateId: t.id, siteId, creatorUserId: USER, deploymentPlan: plan });
+    const siteId = await first.hub.sites.addSite('site-a', site.url);
+    const t = await first.hub.templates.createTemplate(notesTemplate());
+    const plan = await first.hub.deployments.createPlan(t.id, siteId);
+    const { value: id, operationId } = await first.hub.deployments.deployApplication({ appInstanceName: 'n', appTemplateId: t.id, siteId, creatorUserId: USER, deploymentPlan: plan });
     await until(async () => (await first.engine.get(operationId)).step === 'await-running');
     await first.close();
 
@@ -28,9 +28,9 @@ it('resumes following a deployment after a restart', async () => {
     const second = await composeHub(cfg);
     await second.start();
     try {
-      const inst = await until(async () => { const i = await second.hub.getInstance(id); return i.state === 'running' ? i : undefined; });
+      const inst = await until(async () => { const i = await second.hub.instances.getInstance(id); return i.state === 'running' ? i : undefined; });
       expect(inst.webEntryPointURL).toContain('/n/index.html');
-      const op = await second.hub.getOperation(operationId);
+      const op = await second.hub.operations.getOperation(operationId);
       expect(op.phase).toBe('succeeded');
       expect(gw.calls.filter((c) => c === 'deploy site-a n')).toHaveLength(1);
     } finally {

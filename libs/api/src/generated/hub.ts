@@ -164,12 +164,13 @@ export interface paths {
          * @description Every instance joined with its Hub-level state (`deploying`, `running`, `error`, `unknown`, `stopping`,
          *     `stopped`) and web entry point.
          *
-         *     Extension (not in orcs): aggregation across Sites. The Hub refreshes the states of non-final instances from
-         *     their Sites (`GET {siteUrl}/site/app-instance`, one call per Site, all Sites in parallel), each call bounded by
-         *     a per-site timeout (configurable, default 2000 ms). A Site that does not answer in time, or answers with an
-         *     error, never stalls or fails the list: its instances are returned with their last known state and
-         *     `siteReachable: false`. The whole answer therefore takes at most about one per-site timeout, however many
-         *     Sites are down.
+         *     Extension (not in orcs): aggregation across Sites, answered from what the Hub knows, at once: a request
+         *     never waits on a Site. A background refresher asks every Site (`GET {siteUrl}/site/app-instance`, one call
+         *     per Site, several Sites in parallel with a bounded concurrency, each bounded by the per-site timeout,
+         *     HUB_SITE_TIMEOUT_MS, default 2000 ms) every HUB_REFRESH_INTERVAL_MS (default 5000 ms) and records what they
+         *     answer. Each item carries `asOf`, when its Site last answered, and `siteReachable`; a Site that does not
+         *     answer in time, or answers with an error, leaves its instances at their last known state with
+         *     `siteReachable: false`. A read writes nothing.
          */
         get: operations["listAppInstanceStates"];
         put?: never;
@@ -192,9 +193,9 @@ export interface paths {
         };
         /**
          * Get one application instance with its state
-         * @description One instance with its Hub-level state. Extension (not in orcs): when the state is not final the Hub asks the
-         *     instance's Site within the per-site timeout; if the Site does not answer, the last known state is returned
-         *     with `siteReachable: false` (never a 5xx).
+         * @description One instance with its Hub-level state. Extension (not in orcs): answered from what the Hub knows, at once
+         *     (see `listAppInstanceStates`), with `asOf` and `siteReachable`; an unreachable Site's instance keeps its last
+         *     known state (never a 5xx, never a wait on the Site).
          */
         get: operations["getAppInstanceState"];
         put?: never;
@@ -381,7 +382,8 @@ export interface paths {
         /**
          * List connected Sites
          * @description Every Site added with `add-site`. Read from the Hub store; never waits on a Site. Extension (not in orcs):
-         *     `status` and `lastSeen` come from the Hub's periodic probe of each Site (`GET {siteUrl}/site/info`).
+         *     `status` and `lastSeen` come from the Hub's background refresher, which asks each Site for its instances
+         *     (`GET {siteUrl}/site/app-instance`) every HUB_REFRESH_INTERVAL_MS, and from every other call the Hub makes.
          */
         get: operations["listSites"];
         put?: never;
@@ -1232,6 +1234,13 @@ export interface components {
             baseAppInstanceId?: string | null;
             /** @description Extension (not in orcs): whether the instance's Site answered the Hub's latest contact. */
             siteReachable?: boolean;
+            /**
+             * Format: int64
+             * @description Extension (not in orcs): when the instance's Site last answered the Hub (epoch milliseconds; null when it
+             *     never has since the Hub knew it). What the Hub shows of the instance was confirmed then; with
+             *     `siteReachable: false` it is the last known state.
+             */
+            asOf?: number | null;
         };
         /**
          * @description An instance with its Hub-level state (orcs `HubAppInstanceWithStateDTO`, which extends the configuration DTO).
@@ -1346,7 +1355,7 @@ export interface components {
             /** @description Public DNS of the Site (its `site/info` `publicDNS`, else the Site URL); substituted for `{siteURL}` in entry point URLs. Spelled `publicDns` here, as in orcs `SiteDto`. */
             publicDns: string | null;
             /**
-             * @description Extension (not in orcs): result of the Hub's latest probe of the Site (`GET {url}/site/info`).
+             * @description Extension (not in orcs): whether the Site answered the Hub's latest call (the background refresher's or a command's).
              * @enum {string}
              */
             status?: "reachable" | "unreachable";
@@ -2266,6 +2275,10 @@ export interface operations {
             query?: {
                 /** @description Only images of this template. */
                 appTemplateId?: string;
+                /** @description Extension (not in orcs): at most this many images (a page); absent = all of them, as orcs answered. */
+                pageSize?: number;
+                /** @description Extension (not in orcs): which page of `pageSize` images, from 0 (default 0; only with `pageSize`). */
+                pageNumber?: number;
             };
             header?: never;
             path?: never;

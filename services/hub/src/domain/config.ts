@@ -1,6 +1,6 @@
 /** Timing knobs of the Hub (from env in main.ts; small values in tests). */
 export interface HubConfig {
-  /** Per-site timeout of aggregation calls and probes (HUB_SITE_TIMEOUT_MS, default 2000). */
+  /** Per-site timeout of the background refresher's calls (HUB_SITE_TIMEOUT_MS, default 2000). */
   siteTimeoutMs: number;
   /** No verdict from the Site within this → instance `unknown` (HUB_DEPLOY_TIMEOUT_MS, default 30 min). */
   deployTimeoutMs: number;
@@ -12,6 +12,8 @@ export interface HubConfig {
   pollMaxDelayMs: number;
   /** How long a command waits for its operation to have the Site accept the work (default 30 s). */
   commandWaitMs: number;
+  /** Sites asked at once by the background refresher (HUB_REFRESH_CONCURRENCY, default 16). */
+  refreshConcurrency: number;
 }
 
 export const defaultHubConfig: HubConfig = {
@@ -21,4 +23,5 @@ export const defaultHubConfig: HubConfig = {
   copyTimeoutMs: 30 * 60_000,
   pollMaxDelayMs: 2000,
   commandWaitMs: 30_000,
+  refreshConcurrency: 16,
 };

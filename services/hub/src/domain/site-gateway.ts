@@ -1,4 +1,4 @@
-// How the Hub talks to Sites and CRBs. The HTTP implementation (adapters/http-site-gateway.ts) wraps `siteClient`
+// How the Hub talks to Sites and CRBs. The HTTP implementation (peers/http-site-gateway.ts) wraps `siteClient`
 // and `crbClient`; unit tests use the in-memory fake (test/fake-site-gateway.ts). Failures are `UpstreamError`s
 // (@ocopea/errors): `upstreamStatus` undefined = unreachable, else the status the peer answered.
 

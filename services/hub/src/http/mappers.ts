@@ -1,6 +1,6 @@
 // Wire (generated hub types) <-> domain mapping, kept at the router boundary.
 import type { hub } from '@ocopea/api';
-import type { InstanceView } from '../domain/hub-service';
+import type { InstanceView } from '../domain/instance-views';
 import type { AppServiceTemplate, AppTemplate, DataServicePlan, DependencyType, DeploymentPlan, HubSite, SavedImage } from '../domain/model';
 
 type S = hub.components['schemas'];
@@ -71,7 +71,7 @@ export function siteOut(s: HubSite): S['Site'] {
 export function instanceOut(i: InstanceView): S['AppInstance'] {
   return {
     id: i.id, name: i.name, appTemplateId: i.appTemplateId, siteId: i.siteId, baseSavedImageId: i.baseSavedImageId, creatorUserId: i.creatorUserId,
-    deploymentType: i.deploymentType, created: i.created, baseAppInstanceId: i.baseAppInstanceId, siteReachable: i.siteReachable,
+    deploymentType: i.deploymentType, created: i.created, baseAppInstanceId: i.baseAppInstanceId, siteReachable: i.siteReachable, asOf: i.asOf,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ConflictError } from '@ocopea/errors';
 import type { Migration, SqlDb } from '@ocopea/sql-store';
 import type { AppInstance, AppTemplate, HubSite, InstanceState, SavedImage, SavedImageState, SiteStatus } from '../domain/model';
+import type { HubRepository } from '../domain/hub-repository';
 
 /** The Hub's tables (schema `hub` on PostgreSQL; the embedded store has one schema). */
 export const hubMigrations: Migration[] = [
@@ -53,7 +54,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /** Persistence of sites, templates, instances and saved images. */
-export class HubStore {
+export class HubStore implements HubRepository {
   constructor(readonly db: SqlDb) {}
 
   // ----- sites -----
@@ -185,11 +186,13 @@ export class HubStore {
     const r = await this.db.query<ImageRow>(`SELECT * FROM hub_saved_images WHERE name=$1`, [name]);
     return r.rows[0] && toImage(r.rows[0]);
   }
-  async listSavedImages(appTemplateId?: string): Promise<SavedImage[]> {
-    const r = appTemplateId
-      ? await this.db.query<ImageRow>(`SELECT * FROM hub_saved_images WHERE app_template_id=$1 ORDER BY created DESC, id`, [appTemplateId])
-      : await this.db.query<ImageRow>(`SELECT * FROM hub_saved_images ORDER BY created DESC, id`);
-    return r.rows.map(toImage);
+  async listSavedImages(appTemplateId?: string, page?: { size: number; number: number }): Promise<SavedImage[]> {
+    const params: unknown[] = [];
+    let where = '';
+    if (appTemplateId) { params.push(appTemplateId); where = `WHERE app_template_id=$1`; }
+    let limit = '';
+    if (page) { params.push(page.size, page.size * page.number); limit = ` LIMIT $${params.length - 1} OFFSET $${params.length}`; }
+    return (await this.db.query<ImageRow>(`SELECT * FROM hub_saved_images ${where} ORDER BY created DESC, id${limit}`, params)).rows.map(toImage);
   }
   async setSavedImageState(id: string, state: SavedImageState, message: string | null = null): Promise<void> {
     await this.db.query(`UPDATE hub_saved_images SET state=$2, state_message=$3 WHERE id=$1`, [id, state, message]);

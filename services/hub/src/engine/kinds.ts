@@ -1,59 +1,16 @@
 // The Hub's operation kinds: persisted, restart-safe long work (deploy, transfer, copy, saved-image, stop).
 import { ConflictError, GatewayTimeoutError, OcopeaError, UpstreamError } from '@ocopea/errors';
 import { FINAL_PHASES, waitFor, type OperationEngine, type OperationKind, type StepContext } from '@ocopea/operations';
-import type { HubStore } from '../store/hub-store';
-import type { HubConfig } from './config';
-import { isUnreachable, peerError, toFailure, type PeerFailure } from './errors';
-import type { HubSite, InstanceState } from './model';
-import { webEntryUrl } from './planning';
-import type { SiteAppCopy, SiteAppInstance, SiteDeployManifest, SiteGateway, SiteRestoreInfo, TransferResult } from './site-gateway';
+import type { HubConfig } from '../domain/config';
+import type { HubRepository } from '../domain/hub-repository';
+import { isUnreachable, peerError, toFailure } from '../domain/errors';
+import type { HubSite } from '../domain/model';
+import { webEntryUrl } from '../domain/planning';
+import type { SiteAppCopy, SiteGateway } from '../domain/site-gateway';
+import type { SiteStatusBook } from '../domain/site-status';
+import { hubStateOf, type CopyInput, type DeployInput, type DeployState, type SavedImageInput, type StopInput, type StopState, type TransferInput, type TransferState } from '../domain/operation-inputs';
 
-export interface Deps { store: HubStore; gateway: SiteGateway; engine: OperationEngine; config: HubConfig }
-
-/** Fields every Hub operation input may carry, shown in the operation view. */
-export interface OpRefs { parentId?: string | null; appInstanceId?: string | null; siteId?: string | null; savedImageId?: string | null; appCopyId?: string | null; startedBy?: string | null }
-
-/** One CRB-to-CRB transfer of a cross-site deploy-saved-image. */
-export interface TransferPlan {
-  opId: string;
-  bindName: string;
-  dsCopyId: string;
-  sourceCrbUrl: string;
-  targetCrbUrl: string;
-  targetCrbUrn: string;
-  sourceSiteId?: string;
-  sourceCrbUrn?: string;
-  /** Restore fields other than the CRB URN and copy id (protocol, version, facility). */
-  restoreBase: Omit<SiteRestoreInfo, 'copyRepoUrn' | 'copyId'>;
-}
-
-export interface DeployInput extends OpRefs {
-  appInstanceId: string;
-  siteId: string;
-  manifest: SiteDeployManifest;
-  transfers: TransferPlan[];
-  /** A command answers only once the Site accepted: a Site 4xx then withdraws the instance so its name is free. */
-  awaited: boolean;
-}
-export interface DeployState { failure?: PeerFailure; transferred: Record<string, string> }
-
-export interface TransferInput extends OpRefs {
-  bindName: string; dsCopyId: string; sourceCrbUrl: string; targetCrbUrl: string;
-  /** Where the copy comes from (operations recorded before grants lack these, and transfer with plain URLs). */
-  sourceSiteId?: string; sourceCrbUrn?: string; targetCrbUrn?: string;
-}
-export interface TransferState { result?: TransferResult }
-
-export interface StopInput extends OpRefs { appInstanceId: string; siteId: string }
-export interface StopState { failure?: PeerFailure }
-
-export interface CopyInput extends OpRefs { appInstanceId: string; siteId: string; appCopyId: string }
-export interface SavedImageInput extends CopyInput { savedImageId: string }
-
-const SITE_TO_HUB: Record<SiteAppInstance['state'], InstanceState> = {
-  pending: 'deploying', deploying: 'deploying', running: 'running', error: 'error', stopping: 'stopping', stopped: 'stopped', errorstopping: 'error',
-};
-export function hubStateOf(s: SiteAppInstance['state']): InstanceState { return SITE_TO_HUB[s] ?? 'unknown'; }
+export interface Deps { store: HubRepository; gateway: SiteGateway; engine: OperationEngine; config: HubConfig; book: SiteStatusBook }
 
 async function siteOf(deps: Deps, siteId: string): Promise<HubSite> {
   const site = await deps.store.getSite(siteId);
@@ -71,12 +28,12 @@ async function follow<T>(deps: Deps, site: HubSite, capMs: number, signal: Abort
     try {
       const v = await probe();
       downSince = undefined;
-      await deps.store.setSiteStatus(site.id, 'reachable');
+      await deps.book.confirmed(site.id);
       return v;
     } catch (err) {
       if (!isUnreachable(err)) throw err;
       downSince ??= Date.now();
-      await deps.store.setSiteStatus(site.id, 'unreachable');
+      await deps.book.lost(site.id);
       if (Date.now() - downSince > deps.config.siteUnreachableMs) {
         throw new GatewayTimeoutError(`site '${site.urn}' unreachable for more than ${deps.config.siteUnreachableMs} ms while waiting for ${what}`);
       }
