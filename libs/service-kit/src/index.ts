@@ -7,3 +7,4 @@ export * from './service-config';
 export * from './typed-router';
 export * from './stream-reclaimer';
 export * from './auth';
+export * from './stream-json-array';

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { BadRequestError, ConflictError, NotFoundError } from '@ocopea/errors';
+import { CopyIndex } from './copy-index';
 import { assertSafeId } from './ids';
 import { KeyedQueue, pathInside, removeDurably, writeJsonAtomic } from './fs-util';
 
@@ -77,7 +78,8 @@ export function repositoryLayout(root: string): RepositoryLayout {
  */
 export class CopyRecords {
   private readonly repositories = new Map<string, RepositoryDescription>();
-  private readonly copies = new Map<string, CopyRecord>();
+  private readonly index = new CopyIndex();
+  private readonly copies = new IndexedCopies(this.index);
   private readonly writes = new KeyedQueue();
 
   constructor(readonly layout: RepositoryLayout) {}
@@ -197,20 +199,27 @@ export class CopyRecords {
    * at a time (`pageNumber` from 0; the whole list without `pageSize`).
    */
   listCopies(q: { repoId?: string; pageNumber?: number; pageSize?: number }): string[] {
-    if (q.repoId !== undefined) {
-      assertSafeId('repoId', q.repoId);
-      this.requireRepository(q.repoId);
-    }
-    const rows = [...this.copies.entries()]
-      .filter(([, r]) => q.repoId === undefined || repoOf(r) === q.repoId)
-      .map(([id, r]) => ({ id, t: timeOf(r.metadata.copyTimeStamp) }))
-      .sort((a, b) => (a.t - b.t) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((r) => r.id);
-    if (q.pageSize === undefined) return rows;
+    this.checkListing(q.repoId);
+    if (q.pageSize === undefined) return [...this.index.ids(q.repoId)];
     if (!Number.isInteger(q.pageSize) || q.pageSize < 1) throw new BadRequestError('pageSize must be at least 1');
     const page = q.pageNumber ?? 0;
     if (!Number.isInteger(page) || page < 0) throw new BadRequestError('pageNumber must be 0 or more');
-    return rows.slice(page * q.pageSize, (page + 1) * q.pageSize);
+    return this.index.slice(q.repoId, page * q.pageSize, q.pageSize);
+  }
+
+  /** The whole listing, one id at a time (streamed to the client in constant memory). */
+  copyIds(repoId?: string): Iterable<string> {
+    this.checkListing(repoId);
+    return this.index.ids(repoId);
+  }
+
+  /** How many copies a listing holds (all, or one repository's). */
+  listedCount(repoId?: string): number { return this.index.count(repoId); }
+
+  private checkListing(repoId: string | undefined): void {
+    if (repoId === undefined) return;
+    assertSafeId('repoId', repoId);
+    this.requireRepository(repoId);
   }
 
   /**
@@ -257,6 +266,20 @@ export class CopyRecords {
       if (prev) cache.set(id, prev); else if (cache.get(id) === value) cache.delete(id);
       throw err;
     }
+  }
+}
+
+/** The copy cache, keeping the listing index in step with every set and delete (including a failed write's undo). */
+class IndexedCopies extends Map<string, CopyRecord> {
+  constructor(private readonly index: CopyIndex) { super(); }
+  override set(id: string, r: CopyRecord): this {
+    super.set(id, r);
+    this.index.upsert(id, timeOf(r.metadata.copyTimeStamp), repoOf(r));
+    return this;
+  }
+  override delete(id: string): boolean {
+    this.index.remove(id);
+    return super.delete(id);
   }
 }
 

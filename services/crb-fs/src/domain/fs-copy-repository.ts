@@ -99,6 +99,9 @@ export class FsCopyRepository {
 
   /** Copy ids by `copyTimeStamp` then id, optionally of one repository, one page at a time. */
   listCopies(q: { repoId?: string; pageNumber?: number; pageSize?: number }): string[] { return this.records.listCopies(q); }
+  /** The whole listing one id at a time (404 unknown repository), and its length. */
+  copyIds(repoId?: string): Iterable<string> { return this.records.copyIds(repoId); }
+  listedCount(repoId?: string): number { return this.records.listedCount(repoId); }
 
   /** Deletes metadata and data; an upload of this copy in progress is aborted first. 404 when neither exists. */
   async deleteCopy(copyId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { CrbPaths, crb } from '@ocopea/api';
-import type { TypedRouter } from '@ocopea/service-kit';
+import { streamJsonArray, type TypedRouter } from '@ocopea/service-kit';
 import type { CopyMetadata } from '../domain/fs-copy-repository';
 import { transferCopy } from '../domain/transfer';
 import type { CrbDeps } from './deps';
@@ -7,11 +7,19 @@ import type { CrbDeps } from './deps';
 type CopyMetaData = crb.components['schemas']['CopyMetaData'];
 
 export function copyRoutes(r: TypedRouter<CrbPaths>, deps: CrbDeps): void {
-  r.get('/copies', ({ query, req }) => {
+  r.get('/copies', async ({ query, req, res }) => {
+    const base = deps.crbUrl(req);
+    const link = (copyId: string) => ({ copyId, copyURL: `${base}/copies/${copyId}` });
+    if (query.pageSize === undefined) {
+      // The whole listing streams from the index: constant memory however many copies there are.
+      const ids = deps.repo.copyIds(query.repoIdInQuery);
+      if (deps.repo.listedCount(query.repoIdInQuery) === 0) return { status: 204, body: undefined };
+      await streamJsonArray(res, ids, link);
+      return;
+    }
     const ids = deps.repo.listCopies({ repoId: query.repoIdInQuery, pageNumber: query.pageNumber, pageSize: query.pageSize });
     if (ids.length === 0) return { status: 204, body: undefined };
-    const base = deps.crbUrl(req);
-    return { status: 200, body: ids.map((copyId) => ({ copyId, copyURL: `${base}/copies/${copyId}` })) };
+    return { status: 200, body: ids.map(link) };
   });
 
   r.post('/copies/{copyId}', async ({ params, body, req }) => {
