@@ -232,6 +232,19 @@ describe('Site flows against in-memory brokers', () => {
     await expect(parts.service.copyHistory(id, 10, 5)).rejects.toMatchObject({ status: 400 });
   });
 
+  it('copy history pages, oldest first, in the same order as the whole list', async () => {
+    const id = randomUUID();
+    await deployRunning(id);
+    for (let i = 0; i < 3; i++) await waitOp(parts, (await parts.service.createCopy(id)).operationId);
+    const all = (await parts.service.copyHistory(id)).map((c) => c.copyId);
+    expect(all).toHaveLength(3);
+    const page = async (number?: number) => (await parts.service.copyHistory(id, undefined, undefined, { size: 2, number })).map((c) => c.copyId);
+    expect(await page()).toEqual(all.slice(0, 2));
+    expect(await page(1)).toEqual(all.slice(2));
+    expect(await page(2)).toEqual([]);
+    await expect(parts.service.copyHistory(id, undefined, undefined, { number: 1 })).rejects.toMatchObject({ status: 400 });
+  });
+
   it('deletes a copy at the CRB and forgets it; 409 while creating', async () => {
     const id = randomUUID();
     await deployRunning(id);

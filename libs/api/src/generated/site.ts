@@ -1816,6 +1816,10 @@ export interface operations {
                 intervalStart?: number;
                 /** @description Exclusive upper bound (epoch ms). Absent or -1 = unbounded. */
                 intervalEnd?: number;
+                /** @description Extension (not in orcs): at most this many copies (a page); absent = all of them, as orcs answered. */
+                pageSize?: number;
+                /** @description Extension (not in orcs): which page of `pageSize` copies, from 0 (default 0; only with `pageSize`). */
+                pageNumber?: number;
             };
             header?: never;
             path: {

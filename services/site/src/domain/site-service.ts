@@ -332,7 +332,7 @@ export class SiteService {
     return this.enrich(c);
   }
 
-  async copyHistory(appInstanceId: string, start?: number, end?: number): Promise<AppCopyView[]> {
+  async copyHistory(appInstanceId: string, start?: number, end?: number, page: { size?: number; number?: number } = {}): Promise<AppCopyView[]> {
     await this.appOr404(appInstanceId);
     const s = start === undefined || start === -1 ? undefined : start;
     const e = end === undefined || end === -1 ? undefined : end;
@@ -342,7 +342,9 @@ export class SiteService {
       if (v !== undefined && !Number.isSafeInteger(v)) throw new BadRequestError(`${name} must be epoch milliseconds, at most ${Number.MAX_SAFE_INTEGER}, got ${v}`);
     }
     if (s !== undefined && e !== undefined && e < s) throw new BadRequestError(`intervalEnd (${e}) is before intervalStart (${s})`);
-    return Promise.all((await this.store.listCopies(appInstanceId, s, e)).map((c) => this.enrich(c)));
+    if (page.number !== undefined && page.size === undefined) throw new BadRequestError('pageNumber needs pageSize');
+    const p = page.size === undefined ? undefined : { size: page.size, number: page.number ?? 0 };
+    return Promise.all((await this.store.listCopies(appInstanceId, s, e, p)).map((c) => this.enrich(c)));
   }
 
   async stats(appInstanceId: string): Promise<{ appInstanceId: string; appCopies: AppCopyView[]; productionCopyStatistics: { dsbName: string; bindName: string; storageType: string | null; size: number }[] }> {

@@ -16,7 +16,7 @@ export function siteRoutes(r: TypedRouter<SitePaths>, svc: SiteService): void {
     return { status: 200, body: [{ address, serialization: 'json' as const, tags }] };
   });
   r.get('/site/app-instance/{appInstanceId}/copy-history', async ({ params, query }) => ({
-    status: 200, body: (await svc.copyHistory(params.appInstanceId, query.intervalStart, query.intervalEnd)).map(copyDto),
+    status: 200, body: (await svc.copyHistory(params.appInstanceId, query.intervalStart, query.intervalEnd, { size: query.pageSize, number: query.pageNumber })).map(copyDto),
   }));
   r.get('/site/app-instance/{appInstanceId}/stats', async ({ params }) => {
     const s = await svc.stats(params.appInstanceId);

@@ -188,12 +188,15 @@ export class SiteStore {
   }
 
   /** Copies of an app with timeStamp in [start, end), oldest first (deleted ones excluded). */
-  async listCopies(appId: string, start?: number, end?: number): Promise<AppCopy[]> {
+  /** An app's copies, oldest first, within [start, end), one page of them when `page` is given. */
+  async listCopies(appId: string, start?: number, end?: number, page?: { size: number; number: number }): Promise<AppCopy[]> {
     const params: unknown[] = [appId];
     let where = `app_id=$1 AND NOT deleted`;
     if (start !== undefined) { params.push(start); where += ` AND time_stamp >= $${params.length}`; }
     if (end !== undefined) { params.push(end); where += ` AND time_stamp < $${params.length}`; }
-    const copies = (await this.db.query<any>(`SELECT * FROM app_copies WHERE ${where} ORDER BY time_stamp, id`, params)).rows;
+    let limit = '';
+    if (page) { params.push(page.size, page.size * page.number); limit = ` LIMIT $${params.length - 1} OFFSET $${params.length}`; }
+    const copies = (await this.db.query<any>(`SELECT * FROM app_copies WHERE ${where} ORDER BY time_stamp, id${limit}`, params)).rows;
     if (!copies.length) return [];
     const ds = (await this.db.query<any>(`SELECT * FROM ds_copies WHERE app_copy_id = ANY($1::text[]) ORDER BY ord`, [copies.map((c) => c.id)])).rows.map(dsCopyRow);
     return copies.map((c) => copyRow(c, ds.filter((d) => d.appCopyId === c.id)));
