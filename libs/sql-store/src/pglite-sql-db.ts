@@ -1,6 +1,7 @@
 import { chmodSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { lockEmbeddedDb } from './embedded-lock';
+import { hasCluster, initClusterOutOfProcess, PGLITE_START_PARAMS } from './pglite-tuning';
 import type { QueryResult, SqlDb } from './sql-db';
 
 type PGliteLike = {
@@ -19,7 +20,7 @@ export class PgliteSqlDb implements SqlDb {
   readonly kind = 'pglite' as const;
 
   private constructor(private readonly db: PGliteLike, private readonly tx: PGliteLike | null, private readonly dir?: string,
-    private readonly unlock?: () => void) {}
+    private readonly unlock?: () => void, private readonly reads = new ReadCache()) {}
 
   /**
    * Opens (creating if needed) the database in `dir`; `dir` undefined = in memory. A directory is locked while
@@ -30,7 +31,8 @@ export class PgliteSqlDb implements SqlDb {
     try {
       // Loaded lazily: the wasm module costs ~1.5 s and is not needed when DATABASE_URL points at a server.
       const { PGlite } = await import('@electric-sql/pglite');
-      const db = new PGlite(dir) as unknown as PGliteLike;
+      if (dir && !hasCluster(dir)) await initClusterOutOfProcess(dir);
+      const db = new PGlite(dir, { startParams: PGLITE_START_PARAMS }) as unknown as PGliteLike;
       await db.waitReady;
       if (dir) privatize(dir);
       return new PgliteSqlDb(db, null, dir, unlock);
@@ -41,17 +43,52 @@ export class PgliteSqlDb implements SqlDb {
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
-    const r = await (this.tx ?? this.db).query<T>(sql, params.map(toPgliteParam));
-    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    // A statement that may write drops what was kept, before it runs and after it ends, so no read taken
+    // meanwhile outlives it. Plain reads (the operation engine's polls among them) keep it.
+    const writes = !READ_ONLY.test(sql) || LOCKING_OR_WRITING.test(sql);
+    if (writes) this.reads.clear();
+    try {
+      const r = await (this.tx ?? this.db).query<T>(sql, params.map(toPgliteParam));
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    } finally {
+      if (writes) this.reads.clear();
+    }
+  }
+
+  /**
+   * Answered from memory when the same read ran since the last other statement. Every query, exec and transaction
+   * of this store runs through this object (the embedded store's lock keeps other processes out), so nothing can
+   * change the rows unseen. Inside a transaction it is a plain query (the transaction may roll back).
+   */
+  async cachedQuery<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+    if (this.tx) return this.query<T>(sql, params);
+    const key = JSON.stringify([sql, params]);
+    const hit = this.reads.get<T>(key);
+    if (hit) return hit;
+    const gen = this.reads.generation;
+    const r = await this.db.query<T>(sql, params.map(toPgliteParam));
+    const result = { rows: r.rows, rowCount: r.rows.length };
+    this.reads.set(key, result, gen);
+    return result;
   }
 
   async exec(sql: string): Promise<void> {
-    await (this.tx ?? this.db).exec(sql);
+    this.reads.clear();
+    try {
+      await (this.tx ?? this.db).exec(sql);
+    } finally {
+      this.reads.clear();
+    }
   }
 
   async transaction<T>(fn: (tx: SqlDb) => Promise<T>): Promise<T> {
     if (this.tx) return fn(this);
-    return this.db.transaction((tx) => fn(new PgliteSqlDb(this.db, tx as unknown as PGliteLike)));
+    this.reads.clear();
+    try {
+      return await this.db.transaction((tx) => fn(new PgliteSqlDb(this.db, tx as unknown as PGliteLike, undefined, undefined, this.reads)));
+    } finally {
+      this.reads.clear();
+    }
   }
 
   async close(): Promise<void> {
@@ -84,6 +121,39 @@ export function privatize(dir: string): void {
     }
   };
   walk(dir);
+}
+
+/** A plain read: SELECT or SHOW ... */
+const READ_ONLY = /^\s*(select|show)\b/i;
+/** ... unless it locks rows or may change something (sequences, functions known to write, set_config). */
+const LOCKING_OR_WRITING = /\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b|\b(nextval|setval|set_config|pg_advisory\w*)\s*\(|\binto\b/i;
+
+/**
+ * Results of cached reads, dropped whole by any other statement. A result is kept only if no other statement ran
+ * while it was read (`generation`), and is handed out as a copy, so a caller changing its rows changes no one else's.
+ */
+class ReadCache {
+  private readonly entries = new Map<string, QueryResult<unknown>>();
+  /** Bumped by every clear: a read that started before it must not be kept. */
+  generation = 0;
+  /** Reads kept at most (a view's handful of statements; the cap only bounds a misuse). */
+  private static readonly MAX = 256;
+
+  clear(): void {
+    this.generation++;
+    if (this.entries.size) this.entries.clear();
+  }
+
+  get<T>(key: string): QueryResult<T> | undefined {
+    const r = this.entries.get(key);
+    return r && { rows: structuredClone(r.rows) as T[], rowCount: r.rowCount };
+  }
+
+  set(key: string, r: QueryResult<unknown>, startedAt: number): void {
+    if (startedAt !== this.generation) return;
+    if (this.entries.size >= ReadCache.MAX) this.entries.clear();
+    this.entries.set(key, { rows: structuredClone(r.rows), rowCount: r.rowCount });
+  }
 }
 
 // pg serialises plain objects as JSON; PGlite needs the string for json/jsonb parameters.
