@@ -535,6 +535,7 @@ describe.each(STORES)('operation engine promises on %s', (_label, openStore) => 
       let breakNext = 0;
       const flaky: SqlDb = {
         kind: store.db.kind, exec: (s) => store.db.exec(s), transaction: (fn) => store.db.transaction(fn), close: async () => undefined,
+        cachedQuery: (s, p) => store.db.cachedQuery(s, p),
         query: async (s, p) => {
           if (breakNext > 0 && /phase='running'/.test(s)) { breakNext--; throw new Error('connection reset'); }
           return store.db.query(s, p);

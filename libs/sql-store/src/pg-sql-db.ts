@@ -23,6 +23,9 @@ export class PgSqlDb implements SqlDb {
     return new PgSqlDb(pool, null);
   }
 
+  /** Other processes write the same server: nothing read can be kept. */
+  cachedQuery<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> { return this.query<T>(sql, params); }
+
   async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
     const r = await (this.client ?? this.pool!).query(sql, params);
     return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };

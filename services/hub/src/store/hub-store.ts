@@ -75,10 +75,10 @@ export class HubStore implements HubRepository {
     }
   }
   async listSites(): Promise<HubSite[]> {
-    return (await this.db.query<SiteRow>(`SELECT * FROM hub_sites ORDER BY created, urn`)).rows.map(toSite);
+    return (await this.db.cachedQuery<SiteRow>(`SELECT * FROM hub_sites ORDER BY created, urn`)).rows.map(toSite);
   }
   async getSite(id: string): Promise<HubSite | undefined> {
-    const r = await this.db.query<SiteRow>(`SELECT * FROM hub_sites WHERE id=$1`, [id]);
+    const r = await this.db.cachedQuery<SiteRow>(`SELECT * FROM hub_sites WHERE id=$1`, [id]);
     return r.rows[0] && toSite(r.rows[0]);
   }
   async findSiteByUrn(urn: string): Promise<HubSite | undefined> {
@@ -132,7 +132,7 @@ export class HubStore implements HubRepository {
     await this.db.query(`DELETE FROM hub_instances WHERE id=$1`, [id]);
   }
   async getInstance(id: string): Promise<AppInstance | undefined> {
-    const r = await this.db.query<InstanceRow>(`SELECT * FROM hub_instances WHERE id=$1`, [id]);
+    const r = await this.db.cachedQuery<InstanceRow>(`SELECT * FROM hub_instances WHERE id=$1`, [id]);
     return r.rows[0] && toInstance(r.rows[0]);
   }
   async findInstanceByName(name: string): Promise<AppInstance | undefined> {
@@ -141,7 +141,7 @@ export class HubStore implements HubRepository {
   }
   /** Newest first. */
   async listInstances(): Promise<AppInstance[]> {
-    return (await this.db.query<InstanceRow>(`SELECT * FROM hub_instances ORDER BY created DESC, id`)).rows.map(toInstance);
+    return (await this.db.cachedQuery<InstanceRow>(`SELECT * FROM hub_instances ORDER BY created DESC, id`)).rows.map(toInstance);
   }
   async listChildren(baseAppInstanceId: string): Promise<AppInstance[]> {
     return (await this.db.query<InstanceRow>(`SELECT * FROM hub_instances WHERE base_app_instance_id=$1 ORDER BY created, id`, [baseAppInstanceId])).rows.map(toInstance);

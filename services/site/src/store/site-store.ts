@@ -104,21 +104,22 @@ export class SiteStore {
     });
   }
 
+  // The views' reads: answered from memory on the embedded store until the next write (SqlDb.cachedQuery).
   async getApp(id: string): Promise<AppInstance | undefined> {
-    const r = (await this.db.query<any>(`SELECT * FROM app_instances WHERE id=$1`, [id])).rows[0];
+    const r = (await this.db.cachedQuery<any>(`SELECT * FROM app_instances WHERE id=$1`, [id])).rows[0];
     if (!r) return undefined;
     const [as, ds] = await Promise.all([
-      this.db.query<any>(`SELECT * FROM app_services WHERE app_id=$1 ORDER BY ord`, [id]),
-      this.db.query<any>(`SELECT * FROM data_services WHERE app_id=$1 ORDER BY ord`, [id]),
+      this.db.cachedQuery<any>(`SELECT * FROM app_services WHERE app_id=$1 ORDER BY ord`, [id]),
+      this.db.cachedQuery<any>(`SELECT * FROM data_services WHERE app_id=$1 ORDER BY ord`, [id]),
     ]);
     return appRow(r, as.rows.map(appSvcRow), ds.rows.map(dataSvcRow));
   }
 
   async listApps(): Promise<AppInstance[]> {
     const [apps, as, ds] = await Promise.all([
-      this.db.query<any>(`SELECT * FROM app_instances ORDER BY launched, id`),
-      this.db.query<any>(`SELECT * FROM app_services ORDER BY app_id, ord`),
-      this.db.query<any>(`SELECT * FROM data_services ORDER BY app_id, ord`),
+      this.db.cachedQuery<any>(`SELECT * FROM app_instances ORDER BY launched, id`),
+      this.db.cachedQuery<any>(`SELECT * FROM app_services ORDER BY app_id, ord`),
+      this.db.cachedQuery<any>(`SELECT * FROM data_services ORDER BY app_id, ord`),
     ]);
     const a = as.rows.map(appSvcRow);
     const d = ds.rows.map(dataSvcRow);
