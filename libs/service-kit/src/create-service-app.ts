@@ -1,12 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import { randomUUID } from 'node:crypto';
-import { REQUEST_ID_HEADER, runWithRequestContext } from '@ocopea/api';
+import { runWithRequestContext } from '@ocopea/api';
 import { errorMiddleware, notFoundMiddleware } from './error-middleware';
 import { BadRequestError } from '@ocopea/errors';
+import { requestLog } from './request-log';
 import { createLogger, type Logger } from './logger';
 import { loadSpec, type OpenApiDocument } from './load-spec';
 import { TypedRouter } from './typed-router';
@@ -98,17 +97,7 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
 
   // First of all: a capability in the URL leaves it before anything (the request log included) can see it.
   app.use(capabilityPrefix(basePath));
-  app.use(pinoHttp({
-    logger: log,
-    genReqId: (req, res) => {
-      const given = req.headers[REQUEST_ID_HEADER];
-      const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    autoLogging: { ignore: (req) => req.url === '/healthz' },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-  }));
+  app.use(requestLog(log));
   const withContext: RequestHandler = (req, _res, next) => runWithRequestContext({ requestId: String((req as Request & { id: unknown }).id) }, next);
   app.use(withContext);
   app.use((req, res, next) => {

@@ -1,7 +1,7 @@
 import pino, { Logger } from 'pino';
 
 /**
- * What no log line may show: credentials in request and response headers (pino-http logs both), and the secret
+ * What no log line may show: credentials in request and response headers (the request log has both), and the secret
  * fields our bodies and records carry (broker and site tokens, registry and database passwords). A secret inside a
  * message string is kept out where it is made (URLs go through `redactCapabilities`).
  */
