@@ -1,8 +1,8 @@
 import { OperationEngine } from '@ocopea/operations';
 import { openSqlDb, type SqlDb } from '@ocopea/sql-store';
-import { HttpBrokers } from './brokers/http-brokers';
-import type { Brokers } from './brokers/ports';
-import { WaitTracker } from './brokers/wait-tracker';
+import { HttpBrokers } from './peers/http-brokers';
+import type { Brokers } from './domain/brokers';
+import { WaitTracker } from './domain/wait-tracker';
 import { LogBus } from './domain/log-bus';
 import { SiteService, type SiteConfig } from './domain/site-service';
 import { DEFAULT_WORK_SETTINGS, type WorkContext, type WorkSettings } from './engine/context';

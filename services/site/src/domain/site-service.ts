@@ -2,7 +2,7 @@ import { currentPrincipal } from '@ocopea/api';
 import { randomUUID } from 'node:crypto';
 import { BadGatewayError, BadRequestError, ConflictError, NotFoundError, UnavailableError, UpstreamError } from '@ocopea/errors';
 import { FINAL_PHASES, type Operation, type OperationEngine, type OperationPhase } from '@ocopea/operations';
-import { NotABrokerError, type Brokers } from '../brokers/ports';
+import { NotABrokerError, type Brokers } from './brokers';
 import { COPY_FACILITY, deleteCopyEverywhere, newCopyRecord } from '../engine/copy';
 import { DEPLOY_STEPS } from '../engine/deploy';
 import type { WorkContext } from '../engine/context';

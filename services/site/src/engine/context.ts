@@ -1,6 +1,6 @@
 import { waitFor } from '@ocopea/operations';
-import type { Brokers, CopyGrantRequest } from '../brokers/ports';
-import type { WaitTracker } from '../brokers/wait-tracker';
+import type { Brokers, CopyGrantRequest } from '../domain/brokers';
+import type { WaitTracker } from '../domain/wait-tracker';
 import type { LogBus } from '../domain/log-bus';
 import type { SiteStore } from '../store/site-store';
 

@@ -1,5 +1,5 @@
 import type { OperationKind, StepContext } from '@ocopea/operations';
-import type { PsbBinding } from '../brokers/ports';
+import type { PsbBinding } from '../domain/brokers';
 import type { AppInstance, DataServiceRec } from '../domain/types';
 import { dsbUrl, msg, poll, psbUrl, scopedCrbUrl, type WorkContext } from './context';
 
