@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@ocopea/errors';
 import type { OperationEngine } from '@ocopea/operations';
-import type { SiteStore } from '../store/site-store';
+import type { SiteRepository } from '../domain/site-repository';
 
 /**
  * Submits `protect` operations for due protection policies. The schedule lives in SQL (`next_run`): the operation
@@ -12,7 +12,7 @@ export class ProtectionScheduler {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
 
-  constructor(private readonly store: SiteStore, private readonly engine: OperationEngine, private readonly tickMs = 1000,
+  constructor(private readonly store: SiteRepository, private readonly engine: OperationEngine, private readonly tickMs = 1000,
     private readonly onError: (err: unknown) => void = (err) => console.error('protection scheduler:', err)) {}
 
   start(): void {
