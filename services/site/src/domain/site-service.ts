@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { BadGatewayError, BadRequestError, ConflictError, NotFoundError, UnavailableError, UpstreamError } from '@ocopea/errors';
 import { FINAL_PHASES, type Operation, type OperationEngine, type OperationPhase } from '@ocopea/operations';
 import { NotABrokerError, type Brokers } from './brokers';
-import { COPY_FACILITY, deleteCopyEverywhere, newCopyRecord } from '../engine/copy';
-import { DEPLOY_STEPS } from '../engine/deploy';
-import type { WorkContext } from '../engine/context';
-import type { SiteStore } from '../store/site-store';
+import { COPY_FACILITY, deleteCopyEverywhere, newCopyRecord } from './copy-records';
+import { DEPLOY_STEPS } from './operation-inputs';
+import type { SiteRepository } from './site-repository';
 import { dataServiceId, DSB_ID_PATTERN, psbAppServiceIds } from './ids';
 import { localArtifactVersions } from './local-artifact-versions';
 import type {
@@ -50,10 +49,10 @@ export interface AppCopyView {
 /** The Site's commands and queries. Long work is handed to the operation engine. */
 export class SiteService {
   constructor(
-    private readonly store: SiteStore,
+    private readonly store: SiteRepository,
     private readonly brokers: Brokers,
     private readonly engine: OperationEngine,
-    private readonly work: WorkContext,
+    private readonly work: { store: SiteRepository; brokers: Brokers },
     readonly config: SiteConfig,
   ) {}
 

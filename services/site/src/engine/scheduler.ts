@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@ocopea/errors';
 import type { OperationEngine } from '@ocopea/operations';
+import type { CopyInput } from '../domain/operation-inputs';
 import type { SiteRepository } from '../domain/site-repository';
 
 /**
@@ -41,7 +42,7 @@ export class ProtectionScheduler {
       }
       const opId = `protect-${p.appInstanceId}-${p.name}-${p.nextRun}`.slice(0, 200);
       try {
-        await this.engine.submit('protect', p.appInstanceId, { appInstanceId: p.appInstanceId, appCopyId: randomUUID(), policyName: p.name, startedBy: 'system' }, opId);
+        await this.engine.submit<CopyInput>('protect', p.appInstanceId, { appInstanceId: p.appInstanceId, appCopyId: randomUUID(), policyName: p.name, startedBy: 'system' }, opId);
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err; // submitted before a restart: just move on
       }
