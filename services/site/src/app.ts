@@ -5,15 +5,15 @@ import { brokerRoutes } from './http/brokers.routes';
 import { siteRoutes } from './http/site.routes';
 
 /** The Site's HTTP API over composed parts (used by main and by router tests). */
-export function createSiteApp(parts: Pick<SiteParts, 'service' | 'tracker'>): ServiceApp<SitePaths> {
+export function createSiteApp(parts: Pick<SiteParts, 'site' | 'tracker'>): ServiceApp<SitePaths> {
   return createServiceApp<SitePaths>({
     name: 'site',
     spec: 'site',
     // Broker wait time is exposed for `pnpm bench:site` (Site overhead = elapsed − waiting on brokers).
     health: () => ({ brokerWait: parts.tracker.snapshot() }),
     routes: (r) => {
-      siteRoutes(r, parts.service);
-      brokerRoutes(r, parts.service);
+      siteRoutes(r, parts.site);
+      brokerRoutes(r, parts.site);
     },
   });
 }

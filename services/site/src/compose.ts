@@ -1,10 +1,11 @@
 import { OperationEngine } from '@ocopea/operations';
 import { openSqlDb, type SqlDb } from '@ocopea/sql-store';
-import { HttpBrokers } from './brokers/http-brokers';
-import type { Brokers } from './brokers/ports';
-import { WaitTracker } from './brokers/wait-tracker';
+import { HttpBrokers } from './peers/http-brokers';
+import type { Brokers } from './domain/brokers';
+import { WaitTracker } from './domain/wait-tracker';
 import { LogBus } from './domain/log-bus';
-import { SiteService, type SiteConfig } from './domain/site-service';
+import type { SiteConfig } from './domain/config';
+import { createSite, type Site } from './domain/site';
 import { DEFAULT_WORK_SETTINGS, type WorkContext, type WorkSettings } from './engine/context';
 import { copyKind, protectKind } from './engine/copy';
 import { DataServiceWatch } from './engine/data-watch';
@@ -36,7 +37,7 @@ export interface ComposeOptions {
 
 /** Everything the Site is made of. */
 export interface SiteParts {
-  db: SqlDb; store: SiteStore; engine: OperationEngine; service: SiteService; bus: LogBus; brokers: Brokers; tracker: WaitTracker;
+  db: SqlDb; store: SiteStore; engine: OperationEngine; site: Site; bus: LogBus; brokers: Brokers; tracker: WaitTracker;
   scheduler: ProtectionScheduler; work: WorkContext; dataWatch: DataServiceWatch;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -52,17 +53,17 @@ export async function composeSite(o: ComposeOptions): Promise<SiteParts> {
   const work: WorkContext = { store, brokers, bus, tracker, settings: { ...DEFAULT_WORK_SETTINGS, ...o.settings } };
   const engine = new OperationEngine(db, { exclusive: !o.databaseUrl, onError: (err, id) => console.error('operation engine', id ?? '', err) });
   engine.register(deployKind(work)).register(copyKind(work)).register(protectKind(work)).register(stopKind(work, () => engine));
-  const service = new SiteService(store, brokers, engine, work, o.config);
+  const site = createSite({ store, brokers, engine, config: o.config });
   const scheduler = new ProtectionScheduler(store, engine, o.schedulerTickMs ?? 1000);
   const dataWatch = new DataServiceWatch(work, o.dataServiceCheckMs ?? 30_000);
   let started = false;
   const parts: SiteParts = {
-    db, store, engine, service, bus, brokers, tracker, scheduler, work, dataWatch,
+    db, store, engine, site, bus, brokers, tracker, scheduler, work, dataWatch,
     start: async () => {
       if (started) return;
       started = true;
       await engine.start();
-      await service.reconcile();
+      await site.reconciler.reconcile();
       scheduler.start();
       dataWatch.start();
     },

@@ -1,4 +1,4 @@
-import type { SiteConfig } from './domain/site-service';
+import type { SiteConfig } from './domain/config';
 
 /** OCOPEA_SITE_LOCATION: the Site's location as JSON (`{"name":"tlv","latitude":32.1,"longitude":34.8}`), or null. */
 export function locationFromEnv(raw: string | undefined): SiteConfig['location'] {

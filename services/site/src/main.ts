@@ -4,7 +4,7 @@ import { composeSite } from './compose';
 import { attachLogSockets } from './http/logs-ws';
 import { storeMessageSource } from './http/logs-source';
 import { locationFromEnv } from './location-from-env';
-import type { SiteConfig } from './domain/site-service';
+import type { SiteConfig } from './domain/config';
 
 /** Reads the environment, composes the Site and serves it (default port 8080). */
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UpstreamError } from '@ocopea/errors';
-import { NotABrokerError, type Brokers, CrbMetadata, CrbPort, DsbCopyRequest, DsbCreateRequest, DsbInstance, DsbPort, PsbManifest, PsbPort } from '../src/brokers/ports';
+import { NotABrokerError, type Brokers, CrbMetadata, CrbPort, DsbCopyRequest, DsbCreateRequest, DsbInstance, DsbPort, PsbManifest, PsbPort } from '../src/domain/brokers';
 import type { CopyProtocol, DsbPlan } from '../src/domain/types';
 
 const notFound = (url: string) => new UpstreamError(url, `${url} answered 404`, { upstreamStatus: 404 });

@@ -17,10 +17,10 @@ describe('Site flows against in-memory brokers', () => {
   const crb = () => brokers.crbs.get('http://crb')!;
 
   async function deployRunning(id = randomUUID()) {
-    const opId = await parts.service.deploy(twoServiceApp(id));
+    const opId = await parts.site.deployments.deploy(twoServiceApp(id));
     const op = await waitOp(parts, opId);
     expect(op.error).toBeNull();
-    return parts.service.getApp(id);
+    return parts.site.apps.getApp(id);
   }
 
   it('deploys: data services created with merged settings and namespaces, bound, app services deployed with bindings keyed by DSB URN', async () => {
@@ -41,16 +41,16 @@ describe('Site flows against in-memory brokers', () => {
     expect(web.serviceBindings['pg-dsb'][0]).toMatchObject({ serviceName: 'db', serviceId: create.instanceId, plan: 'standard', bindInfo: { uri: `fake://${create.instanceId}` } });
     expect(web.environmentVariables).toEqual({ DB: '${db.uri}' });
     expect(web.artifactRegistryType).toBe('customRest');
-    const ops = await parts.service.listOperations({ appInstanceId: id });
+    const ops = await parts.site.operations.listOperations({ appInstanceId: id });
     expect(ops[0]).toMatchObject({ kind: 'deploy', phase: 'succeeded', steps: ['create-data-services', 'bind-data-services', 'activate-policies', 'deploy-app-services', 'wait-app-services'], progress: { completed: 5, total: 5 } });
   });
 
   it('fails the deploy with the DSB reason when a data service ends in ERROR', async () => {
     dsbPg().failState = 'ERROR';
     const id = randomUUID();
-    const op = await waitOp(parts, await parts.service.deploy(twoServiceApp(id)));
+    const op = await waitOp(parts, await parts.site.deployments.deploy(twoServiceApp(id)));
     expect(op.phase).toBe('failed');
-    const app = await parts.service.getApp(id);
+    const app = await parts.site.apps.getApp(id);
     expect(app.state).toBe('error');
     expect(app.stateMessage).toMatch(/data service db: data service in ERROR state: boom/);
     expect(app.dataServices.find((d) => d.bindName === 'db')!.state).toBe('errorcreating');
@@ -60,8 +60,8 @@ describe('Site flows against in-memory brokers', () => {
   it('fails the deploy when the PSB refuses an app service', async () => {
     psb().deployFails = true;
     const id = randomUUID();
-    await waitOp(parts, await parts.service.deploy(twoServiceApp(id)));
-    const app = await parts.service.getApp(id);
+    await waitOp(parts, await parts.site.deployments.deploy(twoServiceApp(id)));
+    const app = await parts.site.apps.getApp(id);
     expect(app.state).toBe('error');
     expect(app.appServices.every((s) => s.state === 'error')).toBe(true);
   });
@@ -76,11 +76,11 @@ describe('Site flows against in-memory brokers', () => {
   it('copies: protocols negotiated, metadata stored before the DSB copy, app services recorded, state created', async () => {
     const id = randomUUID();
     await deployRunning(id);
-    const { copyId, operationId } = await parts.service.createCopy(id);
-    expect((await parts.service.getCopy(copyId)).state).toBe('creating');
+    const { copyId, operationId } = await parts.site.copies.createCopy(id);
+    expect((await parts.site.copies.getCopy(copyId)).state).toBe('creating');
     const op = await waitOp(parts, operationId);
     expect(op.error).toBeNull();
-    const copy = await parts.service.getCopy(copyId);
+    const copy = await parts.site.copies.getCopy(copyId);
     expect(copy.state).toBe('created');
     expect(copy.dataServiceCopies.map((d) => d.bindName)).toEqual(['db', 'files']);
     const dbCopy = copy.dataServiceCopies[0];
@@ -95,9 +95,9 @@ describe('Site flows against in-memory brokers', () => {
     crb().protocols = [{ protocol: 'nfs', version: '4.1' }];
     const id = randomUUID();
     await deployRunning(id);
-    const { copyId, operationId } = await parts.service.createCopy(id);
+    const { copyId, operationId } = await parts.site.copies.createCopy(id);
     await waitOp(parts, operationId);
-    const c = await parts.service.getCopy(copyId);
+    const c = await parts.site.copies.getCopy(copyId);
     expect(c.state).toBe('failed');
     expect(c.stateMessage).toMatch(/no copy protocol in common.*shpanRest 1\.0.*nfs 4\.1/);
   });
@@ -106,9 +106,9 @@ describe('Site flows against in-memory brokers', () => {
     dsbPg().copyStatus = 3;
     const id = randomUUID();
     await deployRunning(id);
-    const { copyId, operationId } = await parts.service.createCopy(id);
+    const { copyId, operationId } = await parts.site.copies.createCopy(id);
     await waitOp(parts, operationId);
-    const c = await parts.service.getCopy(copyId);
+    const c = await parts.site.copies.getCopy(copyId);
     expect(c.state).toBe('failed');
     expect(c.stateMessage).toMatch(/status 3/);
   });
@@ -117,15 +117,15 @@ describe('Site flows against in-memory brokers', () => {
     const id = randomUUID();
     await deployRunning(id);
     dsbPg().instances.get(dataServiceId('db', id))!.data = 'notes!';
-    const { copyId, operationId } = await parts.service.createCopy(id);
+    const { copyId, operationId } = await parts.site.copies.createCopy(id);
     await waitOp(parts, operationId);
-    const copy = await parts.service.getCopy(copyId);
+    const copy = await parts.site.copies.getCopy(copyId);
     const dbCopy = copy.dataServiceCopies.find((d) => d.bindName === 'db')!;
     const restored = randomUUID();
     const cmd = twoServiceApp(restored);
     cmd.dataServices!.db.restoreInfo = { copyRepoUrn: dbCopy.copyRepositoryURN!, copyRepoProtocol: dbCopy.copyRepositoryProtocol!, copyRepoProtocolVersion: dbCopy.copyRepositoryProtocolVersion!, copyId: dbCopy.copyId, restoreFacility: dbCopy.facility! };
-    await waitOp(parts, await parts.service.deploy(cmd));
-    expect((await parts.service.getApp(restored)).state).toBe('running');
+    await waitOp(parts, await parts.site.deployments.deploy(cmd));
+    expect((await parts.site.apps.getApp(restored)).state).toBe('running');
     const create = dsbPg().creates.find((c) => c.instanceId === dataServiceId('db', restored))!;
     expect(create.restoreInfo).toEqual({ copyId: dbCopy.copyId, copyRepoProtocol: 'shpanRest', copyRepoProtocolVersion: '1.0', copyRepoCredentials: { url: 'http://crb', repoId: 'default' }, copyType: 'shpanCopy' });
     expect(dsbPg().instances.get(dataServiceId('db', restored))!.data).toBe('notes!');
@@ -134,17 +134,17 @@ describe('Site flows against in-memory brokers', () => {
   it('stops: app services undeployed first, then data services deleted once; a second stop starts no work', async () => {
     const id = randomUUID();
     await deployRunning(id);
-    const opId = await parts.service.stop(id);
-    expect((await parts.service.getApp(id)).state).toBe('stopping');
-    expect(await parts.service.stop(id)).toBe(opId);
+    const opId = await parts.site.deployments.stop(id);
+    expect((await parts.site.apps.getApp(id)).state).toBe('stopping');
+    expect(await parts.site.deployments.stop(id)).toBe(opId);
     await waitOp(parts, opId!);
-    const app = await parts.service.getApp(id);
+    const app = await parts.site.apps.getApp(id);
     expect(app.state).toBe('stopped');
     expect(app.dataServices.every((d) => d.state === 'removed')).toBe(true);
     expect(psb().removes).toHaveLength(2);
     expect(dsbPg().deletes).toEqual([dataServiceId('db', id)]);
-    expect(await parts.service.stop(id)).toBe(opId);
-    expect((await parts.service.listOperations({ appInstanceId: id, kind: 'stop' }))).toHaveLength(1);
+    expect(await parts.site.deployments.stop(id)).toBe(opId);
+    expect((await parts.site.operations.listOperations({ appInstanceId: id, kind: 'stop' }))).toHaveLength(1);
   });
 
   it('refuses to re-point a broker URN in use at a broker of another type (409), lets it move to a new URL', async () => {
@@ -153,69 +153,69 @@ describe('Site flows against in-memory brokers', () => {
     brokers.addDsb('http://dsb-fs2', 'fs');
     brokers.addDsb('http://dsb-pg2', 'postgres');
     brokers.addPsb('http://psb-k8s', 'kubernetes');
-    await expect(parts.service.registerDsb('pg-dsb', 'http://dsb-fs2')).rejects.toMatchObject({
+    await expect(parts.site.brokers.registerDsb('pg-dsb', 'http://dsb-fs2')).rejects.toMatchObject({
       status: 409, message: expect.stringMatching(/DSB 'pg-dsb' \(type 'postgres' at http:\/\/dsb-pg\) is used by .*cannot become a broker of type 'fs'/),
     });
-    await expect(parts.service.registerPsb('process-psb', 'http://psb-k8s')).rejects.toMatchObject({ status: 409 });
-    expect((await parts.service.listDsbs()).find((d) => d.urn === 'pg-dsb')).toMatchObject({ url: 'http://dsb-pg', type: 'postgres' });
-    await parts.service.registerDsb('pg-dsb', 'http://dsb-pg2'); // the same kind of broker at a new address
-    expect((await parts.service.listDsbs()).find((d) => d.urn === 'pg-dsb')?.url).toBe('http://dsb-pg2');
-    await parts.service.registerDsb('pg-dsb', 'http://dsb-pg');
-    await waitOp(parts, (await parts.service.stop(id))!);
-    await parts.service.registerPsb('spare-psb', 'http://psb-k8s'); // a URN no app uses takes any broker
+    await expect(parts.site.brokers.registerPsb('process-psb', 'http://psb-k8s')).rejects.toMatchObject({ status: 409 });
+    expect((await parts.site.brokers.listDsbs()).find((d) => d.urn === 'pg-dsb')).toMatchObject({ url: 'http://dsb-pg', type: 'postgres' });
+    await parts.site.brokers.registerDsb('pg-dsb', 'http://dsb-pg2'); // the same kind of broker at a new address
+    expect((await parts.site.brokers.listDsbs()).find((d) => d.urn === 'pg-dsb')?.url).toBe('http://dsb-pg2');
+    await parts.site.brokers.registerDsb('pg-dsb', 'http://dsb-pg');
+    await waitOp(parts, (await parts.site.deployments.stop(id))!);
+    await parts.site.brokers.registerPsb('spare-psb', 'http://psb-k8s'); // a URN no app uses takes any broker
   });
 
   it('stop ends errorstopping with the reason when the PSB cannot be reached, and a retry completes without deleting twice', async () => {
     const id = randomUUID();
     await deployRunning(id);
     psb().down = true;
-    await waitOp(parts, (await parts.service.stop(id))!);
-    const failed = await parts.service.getApp(id);
+    await waitOp(parts, (await parts.site.deployments.stop(id))!);
+    const failed = await parts.site.apps.getApp(id);
     expect(failed.state).toBe('errorstopping');
     expect(failed.stateMessage).toMatch(/ECONNREFUSED/);
     psb().down = false;
-    await waitOp(parts, (await parts.service.stop(id))!);
-    expect((await parts.service.getApp(id)).state).toBe('stopped');
+    await waitOp(parts, (await parts.site.deployments.stop(id))!);
+    expect((await parts.site.apps.getApp(id)).state).toBe('stopped');
     expect(dsbPg().deletes).toHaveLength(1);
   });
 
   it('a stop during a deploy that waits on a slow DSB ends the deploy and stops the app', async () => {
     dsbPg().pollsUntilRunning = Infinity;
     const id = randomUUID();
-    const deployOp = await parts.service.deploy(twoServiceApp(id));
+    const deployOp = await parts.site.deployments.deploy(twoServiceApp(id));
     await new Promise((r) => setTimeout(r, 30));
-    const stopOp = await parts.service.stop(id);
+    const stopOp = await parts.site.deployments.stop(id);
     expect((await waitOp(parts, deployOp)).phase).toBe('failed');
     expect((await waitOp(parts, stopOp!)).phase).toBe('succeeded');
-    expect((await parts.service.getApp(id)).state).toBe('stopped');
+    expect((await parts.site.apps.getApp(id)).state).toBe('stopped');
   });
 
   it('refuses (400) protection policy settings that are not positive whole numbers, before anything is recorded', async () => {
     for (const [key, v] of [['intervalSeconds', '-1'], ['retainCount', 'abc'], ['retainSeconds', '1.5'], ['intervalSeconds', '99999999999']] as const) {
       const id = randomUUID();
       const cmd = twoServiceApp(id, { appPolicies: [{ policyType: 'protection', policyName: 'p', policySettings: { [key]: v } }] });
-      await expect(parts.service.deploy(cmd)).rejects.toMatchObject({ status: 400, message: `protection policy 'p': ${key} must be a whole number 1..2147483647, got '${v}'` });
-      await expect(parts.service.getApp(id)).rejects.toMatchObject({ status: 404 });
+      await expect(parts.site.deployments.deploy(cmd)).rejects.toMatchObject({ status: 400, message: `protection policy 'p': ${key} must be a whole number 1..2147483647, got '${v}'` });
+      await expect(parts.site.apps.getApp(id)).rejects.toMatchObject({ status: 404 });
     }
   });
 
   it('protection policy: a first copy once bound, scheduled copies, retention keeps the last N and deletes from the CRB', async () => {
     const id = randomUUID();
     const cmd = twoServiceApp(id, { appPolicies: [{ policyType: 'protection', policyName: 'p', policySettings: { intervalSeconds: '60', retainCount: '2' } }] });
-    await waitOp(parts, await parts.service.deploy(cmd));
+    await waitOp(parts, await parts.site.deployments.deploy(cmd));
     const policy = (await parts.store.getPolicy(id, 'p'))!;
     expect(policy).toMatchObject({ intervalSeconds: 60, retainCount: 2, active: true });
     let now = policy.nextRun;
     for (let i = 0; i < 3; i++) {
       await parts.scheduler.tick(now);
       await parts.scheduler.tick(now); // same due time twice: no duplicate
-      const ops = (await parts.service.listOperations({ appInstanceId: id, kind: 'protect' }));
+      const ops = (await parts.site.operations.listOperations({ appInstanceId: id, kind: 'protect' }));
       expect(ops).toHaveLength(i + 1);
       await waitOp(parts, ops[0].id);
       expect((await parts.store.getPolicy(id, 'p'))!.nextRun).toBeGreaterThan(now);
       now = (await parts.store.getPolicy(id, 'p'))!.nextRun;
     }
-    const kept = await parts.service.copyHistory(id);
+    const kept = await parts.site.copies.copyHistory(id);
     expect(kept).toHaveLength(2);
     expect(crb().deleted.length).toBe(2); // the oldest copy's two data-service copies
   });
@@ -223,39 +223,39 @@ describe('Site flows against in-memory brokers', () => {
   it('copy history filters by the half-open interval and rejects end < start', async () => {
     const id = randomUUID();
     await deployRunning(id);
-    const { copyId, operationId } = await parts.service.createCopy(id);
+    const { copyId, operationId } = await parts.site.copies.createCopy(id);
     await waitOp(parts, operationId);
-    const ts = (await parts.service.getCopy(copyId)).timeStamp;
-    expect(await parts.service.copyHistory(id, ts, ts + 1)).toHaveLength(1);
-    expect(await parts.service.copyHistory(id, ts + 1, -1)).toHaveLength(0);
-    expect(await parts.service.copyHistory(id, -1, ts)).toHaveLength(0);
-    await expect(parts.service.copyHistory(id, 10, 5)).rejects.toMatchObject({ status: 400 });
+    const ts = (await parts.site.copies.getCopy(copyId)).timeStamp;
+    expect(await parts.site.copies.copyHistory(id, ts, ts + 1)).toHaveLength(1);
+    expect(await parts.site.copies.copyHistory(id, ts + 1, -1)).toHaveLength(0);
+    expect(await parts.site.copies.copyHistory(id, -1, ts)).toHaveLength(0);
+    await expect(parts.site.copies.copyHistory(id, 10, 5)).rejects.toMatchObject({ status: 400 });
   });
 
   it('copy history pages, oldest first, in the same order as the whole list', async () => {
     const id = randomUUID();
     await deployRunning(id);
-    for (let i = 0; i < 3; i++) await waitOp(parts, (await parts.service.createCopy(id)).operationId);
-    const all = (await parts.service.copyHistory(id)).map((c) => c.copyId);
+    for (let i = 0; i < 3; i++) await waitOp(parts, (await parts.site.copies.createCopy(id)).operationId);
+    const all = (await parts.site.copies.copyHistory(id)).map((c) => c.copyId);
     expect(all).toHaveLength(3);
-    const page = async (number?: number) => (await parts.service.copyHistory(id, undefined, undefined, { size: 2, number })).map((c) => c.copyId);
+    const page = async (number?: number) => (await parts.site.copies.copyHistory(id, undefined, undefined, { size: 2, number })).map((c) => c.copyId);
     expect(await page()).toEqual(all.slice(0, 2));
     expect(await page(1)).toEqual(all.slice(2));
     expect(await page(2)).toEqual([]);
-    await expect(parts.service.copyHistory(id, undefined, undefined, { number: 1 })).rejects.toMatchObject({ status: 400 });
+    await expect(parts.site.copies.copyHistory(id, undefined, undefined, { number: 1 })).rejects.toMatchObject({ status: 400 });
   });
 
   it('deletes a copy at the CRB and forgets it; 409 while creating', async () => {
     const id = randomUUID();
     await deployRunning(id);
-    const { copyId, operationId } = await parts.service.createCopy(id);
-    await expect(parts.service.deleteCopy(copyId)).rejects.toMatchObject({ status: 409 });
+    const { copyId, operationId } = await parts.site.copies.createCopy(id);
+    await expect(parts.site.copies.deleteCopy(copyId)).rejects.toMatchObject({ status: 409 });
     await waitOp(parts, operationId);
     crb().down = true;
-    await expect(parts.service.deleteCopy(copyId)).rejects.toMatchObject({ status: 503 });
+    await expect(parts.site.copies.deleteCopy(copyId)).rejects.toMatchObject({ status: 503 });
     crb().down = false;
-    await parts.service.deleteCopy(copyId);
-    await expect(parts.service.getCopy(copyId)).rejects.toMatchObject({ status: 404 });
+    await parts.site.copies.deleteCopy(copyId);
+    await expect(parts.site.copies.getCopy(copyId)).rejects.toMatchObject({ status: 404 });
   });
 });
 

@@ -1,5 +1,5 @@
 import { composeSite, type SiteParts } from '../src/compose';
-import type { DeployCommand } from '../src/domain/site-service';
+import type { DeployCommand } from '../src/domain/deployments';
 import { FakeBrokers } from './fakes';
 
 export const CONFIG = { name: 'test-site', version: '1.0.0', publicDNS: null, location: null };
@@ -13,11 +13,11 @@ export async function fakeSite(): Promise<{ parts: SiteParts; brokers: FakeBroke
   brokers.addCrb('http://crb');
   // dataServiceCheckMs 0: one check at start only (tests run passes themselves: fakes are reset between tests).
   const parts = await composeSite({ config: CONFIG, brokers, settings: { pollInitialMs: 1, pollMaxMs: 5, copyResumeGraceMs: 50 }, schedulerTickMs: 60_000, dataServiceCheckMs: 0 });
-  await parts.service.registerDsb('pg-dsb', 'http://dsb-pg');
-  await parts.service.registerDsb('fs-dsb', 'http://dsb-fs');
-  await parts.service.registerPsb('process-psb', 'http://psb');
-  await parts.service.registerCrb('fs-crb', 'http://crb');
-  await parts.service.addRegistry('customRest', 'local', 'http://registry');
+  await parts.site.brokers.registerDsb('pg-dsb', 'http://dsb-pg');
+  await parts.site.brokers.registerDsb('fs-dsb', 'http://dsb-fs');
+  await parts.site.brokers.registerPsb('process-psb', 'http://psb');
+  await parts.site.brokers.registerCrb('fs-crb', 'http://crb');
+  await parts.site.registries.addRegistry('customRest', 'local', 'http://registry');
   return { parts, brokers };
 }
 

@@ -18,23 +18,23 @@ describe('Site on PostgreSQL', () => {
     brokers.addCrb('http://crb');
     const open = () => composeSite({ config: CONFIG, brokers, databaseUrl: TEST_PG_URL, schema, settings: { pollInitialMs: 1, pollMaxMs: 5 }, schedulerTickMs: 60_000 });
     let parts = await open();
-    await parts.service.registerDsb('pg-dsb', 'http://dsb-pg');
-    await parts.service.registerDsb('fs-dsb', 'http://dsb-fs');
-    await parts.service.registerPsb('process-psb', 'http://psb');
-    await parts.service.registerCrb('fs-crb', 'http://crb');
-    await parts.service.addRegistry('customRest', 'local', 'http://registry');
+    await parts.site.brokers.registerDsb('pg-dsb', 'http://dsb-pg');
+    await parts.site.brokers.registerDsb('fs-dsb', 'http://dsb-fs');
+    await parts.site.brokers.registerPsb('process-psb', 'http://psb');
+    await parts.site.brokers.registerCrb('fs-crb', 'http://crb');
+    await parts.site.registries.addRegistry('customRest', 'local', 'http://registry');
     const id = randomUUID();
-    await parts.engine.waitForFinal(await parts.service.deploy(twoServiceApp(id)), 10_000);
-    const { copyId, operationId } = await parts.service.createCopy(id);
+    await parts.engine.waitForFinal(await parts.site.deployments.deploy(twoServiceApp(id)), 10_000);
+    const { copyId, operationId } = await parts.site.copies.createCopy(id);
     await parts.engine.waitForFinal(operationId, 10_000);
     await parts.close();
 
     parts = await open();
     try {
-      expect((await parts.service.getApp(id)).state).toBe('running');
-      expect((await parts.service.getCopy(copyId)).state).toBe('created');
-      expect((await parts.service.listDsbs()).map((d) => d.urn)).toEqual(['pg-dsb', 'fs-dsb']);
-      expect((await parts.service.listOperations({ appInstanceId: id })).map((o) => [o.kind, o.phase])).toEqual([['copy', 'succeeded'], ['deploy', 'succeeded']]);
+      expect((await parts.site.apps.getApp(id)).state).toBe('running');
+      expect((await parts.site.copies.getCopy(copyId)).state).toBe('created');
+      expect((await parts.site.brokers.listDsbs()).map((d) => d.urn)).toEqual(['pg-dsb', 'fs-dsb']);
+      expect((await parts.site.operations.listOperations({ appInstanceId: id })).map((o) => [o.kind, o.phase])).toEqual([['copy', 'succeeded'], ['deploy', 'succeeded']]);
     } finally {
       await parts.close();
     }

@@ -1,8 +1,8 @@
 import { waitFor } from '@ocopea/operations';
-import type { Brokers, CopyGrantRequest } from '../brokers/ports';
-import type { WaitTracker } from '../brokers/wait-tracker';
+import type { Brokers, CopyGrantRequest } from '../domain/brokers';
+import type { WaitTracker } from '../domain/wait-tracker';
 import type { LogBus } from '../domain/log-bus';
-import type { SiteStore } from '../store/site-store';
+import type { SiteRepository } from '../domain/site-repository';
 
 /** Tunables of the background work (defaults suit embedded brokers and real ones alike). */
 export interface WorkSettings {
@@ -24,7 +24,7 @@ export const DEFAULT_WORK_SETTINGS: WorkSettings = {
 
 /** What operation steps work with. */
 export interface WorkContext {
-  store: SiteStore;
+  store: SiteRepository;
   brokers: Brokers;
   bus: LogBus;
   tracker: WaitTracker;

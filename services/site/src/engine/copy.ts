@@ -1,37 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { UnavailableError } from '@ocopea/errors';
 import { sleep, type OperationKind, type OperationStep, type StepContext } from '@ocopea/operations';
-import type { AppCopy, AppInstance, CopyProtocol, DataServiceCopy } from '../domain/types';
+import { COPY_FACILITY, deleteCopyEverywhere, newCopyRecord } from '../domain/copy-records';
+import type { CopyInput } from '../domain/operation-inputs';
+import type { AppCopy, CopyProtocol, DataServiceCopy } from '../domain/types';
 import { msg, scopedCrbUrl, type WorkContext } from './context';
 import { settleAll } from './deploy';
 
-export interface CopyInput { appInstanceId: string; appCopyId: string; policyName?: string }
 type Ctx = StepContext<CopyInput, Record<string, never>>;
 
 export const DEFAULT_COPY_PROTOCOL: CopyProtocol = { protocol: 'shpanRest', version: '1.0' };
-export const COPY_FACILITY = 'shpanCopy';
-
-/** The copy record of an application as it is now: one part per bound data service and per app service. */
-export function newCopyRecord(app: AppInstance, appCopyId: string, now = Date.now()): AppCopy {
-  return {
-    id: appCopyId, appInstanceId: app.id, timeStamp: now, state: 'creating', stateMessage: null,
-    dataServiceCopies: app.dataServices.map((ds) => ({
-      appCopyId, bindName: ds.bindName, dsbUrn: ds.spec.dsbUrn, serviceId: ds.serviceId, dsCopyId: randomUUID(), crbUrn: null, repoId: null,
-      protocol: null, protocolVersion: null, facility: COPY_FACILITY, status: 'pending' as const, message: null, size: null, checksum: null,
-    })),
-    appServiceCopies: app.appServices.map((as) => {
-      const configuration: Record<string, string> = { space: as.spec.space, psbUrn: as.spec.psbUrn, artifactRegistryName: as.spec.artifactRegistryName };
-      if (as.spec.httpPort !== null) configuration.httpPort = String(as.spec.httpPort);
-      if (as.spec.route) configuration.route = as.spec.route;
-      for (const [k, v] of Object.entries(as.spec.psbSettings)) configuration[`psbSettings.${k}`] = v;
-      for (const [k, v] of Object.entries(as.spec.environmentVariables)) configuration[`env.${k}`] = v;
-      return {
-        appServiceName: as.name, imageName: as.spec.imageName, imageType: as.spec.imageType, imageVersion: as.spec.imageVersion,
-        configuration, timeStamp: now, status: 'created' as const,
-      };
-    }),
-  };
-}
 
 /**
  * Picks the copy protocol for a data service: the DSB plan's copy protocols (default `shpanRest` 1.0 when it lists
@@ -47,21 +23,6 @@ export function negotiateProtocol(dsbProtocols: CopyProtocol[], crbProtocols: Co
   return undefined;
 }
 const listP = (ps: CopyProtocol[]) => (ps.length ? ps : [DEFAULT_COPY_PROTOCOL]).map((p) => `${p.protocol} ${p.version ?? ''}`.trim()).join(', ');
-
-/** Deletes an application copy's data at its CRBs (missing = deleted), then forgets it. 503 when a CRB cannot be reached. */
-export async function deleteCopyEverywhere(w: WorkContext, copy: AppCopy): Promise<void> {
-  for (const d of copy.dataServiceCopies) {
-    if (!d.crbUrn) continue;
-    const crb = await w.store.getCrb(d.crbUrn);
-    if (!crb) continue; // unregistered: nothing this Site can reach
-    try {
-      await w.brokers.crb(crb.url).deleteCopy(d.dsCopyId);
-    } catch (err) {
-      throw new UnavailableError(`cannot delete copy ${d.dsCopyId} at CRB ${crb.urn}: ${msg(err)}`, { cause: err });
-    }
-  }
-  await w.store.markCopyDeleted(copy.id);
-}
 
 function landed(md: { copyAdditionalInfo: Record<string, unknown>; copyDataURL: string | null } | undefined): boolean {
   return !!md && (md.copyAdditionalInfo.sha256 !== undefined || md.copyAdditionalInfo.size !== undefined);

@@ -1,12 +1,10 @@
 import type { OperationKind, StepContext } from '@ocopea/operations';
-import type { PsbBinding } from '../brokers/ports';
+import type { PsbBinding } from '../domain/brokers';
+import type { DeployInput } from '../domain/operation-inputs';
 import type { AppInstance, DataServiceRec } from '../domain/types';
 import { dsbUrl, msg, poll, psbUrl, scopedCrbUrl, type WorkContext } from './context';
 
-export interface DeployInput { appInstanceId: string }
 type Ctx = StepContext<DeployInput, Record<string, never>>;
-
-export const DEPLOY_STEPS = ['create-data-services', 'bind-data-services', 'activate-policies', 'deploy-app-services', 'wait-app-services'] as const;
 
 class Interrupted extends Error {}
 

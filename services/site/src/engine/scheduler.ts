@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@ocopea/errors';
 import type { OperationEngine } from '@ocopea/operations';
-import type { SiteStore } from '../store/site-store';
+import type { CopyInput } from '../domain/operation-inputs';
+import type { SiteRepository } from '../domain/site-repository';
 
 /**
  * Submits `protect` operations for due protection policies. The schedule lives in SQL (`next_run`): the operation
@@ -12,7 +13,7 @@ export class ProtectionScheduler {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
 
-  constructor(private readonly store: SiteStore, private readonly engine: OperationEngine, private readonly tickMs = 1000,
+  constructor(private readonly store: SiteRepository, private readonly engine: OperationEngine, private readonly tickMs = 1000,
     private readonly onError: (err: unknown) => void = (err) => console.error('protection scheduler:', err)) {}
 
   start(): void {
@@ -41,7 +42,7 @@ export class ProtectionScheduler {
       }
       const opId = `protect-${p.appInstanceId}-${p.name}-${p.nextRun}`.slice(0, 200);
       try {
-        await this.engine.submit('protect', p.appInstanceId, { appInstanceId: p.appInstanceId, appCopyId: randomUUID(), policyName: p.name, startedBy: 'system' }, opId);
+        await this.engine.submit<CopyInput>('protect', p.appInstanceId, { appInstanceId: p.appInstanceId, appCopyId: randomUUID(), policyName: p.name, startedBy: 'system' }, opId);
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err; // submitted before a restart: just move on
       }

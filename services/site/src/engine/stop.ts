@@ -1,8 +1,8 @@
 import type { OperationEngine, OperationKind, StepContext } from '@ocopea/operations';
+import type { StopInput } from '../domain/operation-inputs';
 import { dsbUrl, msg, poll, psbUrl, type WorkContext } from './context';
 import { settleAll } from './deploy';
 
-export interface StopInput { appInstanceId: string }
 type Ctx = StepContext<StopInput, Record<string, never>>;
 
 /**

@@ -1,11 +1,11 @@
-import type { SiteStore } from '../store/site-store';
+import type { SiteRepository } from '../domain/site-repository';
 
 /** What the log socket needs to know about an application (undefined = unknown application). */
 export interface SiteMessageSource {
   appServices(appId: string): Promise<{ name: string; psbUrl: string; space: string; psbAppServiceId: string; state: string; appState: string }[] | undefined>;
 }
 
-export function storeMessageSource(store: SiteStore): SiteMessageSource {
+export function storeMessageSource(store: SiteRepository): SiteMessageSource {
   return {
     appServices: async (id) => {
       const app = await store.getApp(id);

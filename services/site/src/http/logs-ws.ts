@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { refuseUpgrade } from '@ocopea/service-kit';
 import { peerTlsOptions } from '@ocopea/api';
-import type { Brokers } from '../brokers/ports';
+import type { Brokers } from '../domain/brokers';
 import type { LogBus } from '../domain/log-bus';
 import type { SiteMessageSource } from './logs-source';
 

@@ -1,5 +1,5 @@
 import type { site } from '@ocopea/api';
-import type { AppCopyView } from '../domain/site-service';
+import type { AppCopyView } from '../domain/app-copies';
 import type { AppInstance, DsbRecord } from '../domain/types';
 
 type S = site.components['schemas'];

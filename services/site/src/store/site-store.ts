@@ -3,6 +3,7 @@ import type {
   AppCopy, AppInstance, AppServiceRec, AppServiceState, AppState, ArtifactRegistry, CopyState, CrbRecord, DataServiceCopy,
   DataServiceRec, DataServiceState, DsbRecord, ProtectionPolicy, PsbRecord,
 } from '../domain/types';
+import type { SiteRepository } from '../domain/site-repository';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows are mapped field by field */
 
@@ -11,7 +12,7 @@ const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /** All Site state, in SQL. Nothing the Site knows lives only in memory. */
-export class SiteStore {
+export class SiteStore implements SiteRepository {
   constructor(readonly db: SqlDb) {}
 
   // ------------------------------------------------------------------------------------------------- brokers

@@ -1,4 +1,5 @@
-import type { BindingPort, CopyProtocol, DsbPlan } from '../domain/types';
+// The brokers as the Site's domain sees them: ports it owns, implemented by `peers/http-brokers.ts` (and test fakes).
+import type { BindingPort, CopyProtocol, DsbPlan } from './types';
 
 /** What the Site needs from a DSB (the HTTP client and the in-memory fakes implement it). */
 export interface DsbPort {

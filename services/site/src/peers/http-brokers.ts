@@ -1,8 +1,8 @@
 import { crbClient, dsbClient, psbClient, type ApiClientOptions } from '@ocopea/api';
 import { UpstreamError } from '@ocopea/errors';
 import type { CopyProtocol, DsbPlan } from '../domain/types';
-import { NotABrokerError, type Brokers, type CrbMetadata, type CrbPort, type DsbPort, type PsbPort } from './ports';
-import { WaitTracker } from './wait-tracker';
+import { NotABrokerError, type Brokers, type CrbMetadata, type CrbPort, type DsbPort, type PsbPort } from '../domain/brokers';
+import { WaitTracker } from '../domain/wait-tracker';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- broker answers are checked field by field here */
 
