@@ -1,2 +1,3 @@
 export * from './app-service-environment';
 export * from './environment-limits';
+export * from './app-service-manifest';

@@ -2,23 +2,9 @@
 // Pure functions (no I/O), so the exact objects are easy to test and to read.
 import type { V1Deployment, V1Service, V1EnvVar, V1ContainerPort, V1ServicePort, V1ResourceRequirements } from '@kubernetes/client-node';
 import { BadRequestError } from '@ocopea/errors';
-import { appServiceEnvironment, type ServiceBindings } from '@ocopea/psb-common';
+import { appServiceEnvironment, type AppServiceManifest } from '@ocopea/psb-common';
 
-/** What the Site asks to run (the deploy manifest, mapped from the wire type at the router). */
-export interface AppServiceManifest {
-  appServiceId: string;
-  space: string;
-  imageName: string;
-  imageVersion?: string | null;
-  environmentVariables?: Record<string, string> | null;
-  artifactRegistryType?: string | null;
-  artifactRegistryParameters?: Record<string, string> | null;
-  psbSettings?: Record<string, string> | null;
-  route?: string | null;
-  exposedPorts?: number[] | null;
-  httpPort?: number | null;
-  serviceBindings?: ServiceBindings | null;
-}
+export type { AppServiceManifest };
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 export const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '@ocopea/errors';
-import { appServiceEnvironment, BINDINGS_ENV, environmentLimitProblem, type ServiceBindings } from '@ocopea/psb-common';
+import { appServiceEnvironment, BINDINGS_ENV, environmentLimitProblem, type AppServiceManifest } from '@ocopea/psb-common';
 import { quote, resolveArtifact } from './artifacts';
 import { answersHttp, freeTcpPort, identify, isSameProcessAlive, signalGroup } from './procs';
 import { JsonRegistry, type AppServiceRecord } from './registry';
@@ -37,16 +37,8 @@ export interface SupervisorOptions {
   log: { info(o: object, msg: string): void; warn(o: object, msg: string): void };
 }
 
-export interface DeployRequest {
-  appServiceId: string;
-  space: string;
-  imageName: string;
-  imageVersion?: string | null;
-  environmentVariables?: Record<string, string> | null;
-  artifactRegistryType?: string | null;
-  artifactRegistryParameters?: Record<string, string> | null;
-  serviceBindings?: ServiceBindings | null;
-}
+/** What psb-process runs: the manifest every PSB takes (routes, ports and PSB settings are not its business). */
+export type DeployRequest = AppServiceManifest;
 
 /** What the PSB reports about an app service. */
 export interface AppServiceView extends AppServiceRecord { instances: number }
