@@ -228,17 +228,17 @@ export function registerKinds(deps: Deps): void {
     });
   };
 
+  /** Waits for the Site's copy to leave `creating`; a failed copy fails the step. */
+  const awaitCreated = async (ctx: StepContext<CopyInput, unknown>) => {
+    const c = await awaitCopy(ctx);
+    if (c.state === 'failed') throw new Error(`the site reports copy ${c.copyId} failed`);
+  };
+
   const copy: OperationKind<CopyInput, Record<string, never>> = {
     kind: 'copy',
     resumable: true,
     initialState: () => ({}),
-    steps: [{
-      name: 'await-copy',
-      run: async (ctx) => {
-        const c = await awaitCopy(ctx as StepContext<CopyInput, unknown>);
-        if (c.state === 'failed') throw new Error(`the site reports copy ${c.copyId} failed`);
-      },
-    }],
+    steps: [{ name: 'await-copy', run: (ctx) => awaitCreated(ctx as StepContext<CopyInput, unknown>) }],
   };
 
   const savedImage: OperationKind<SavedImageInput, Record<string, never>> = {
@@ -248,8 +248,7 @@ export function registerKinds(deps: Deps): void {
     steps: [{
       name: 'await-copy',
       run: async (ctx) => {
-        const c = await awaitCopy(ctx as StepContext<CopyInput, unknown>);
-        if (c.state === 'failed') throw new Error(`the site reports copy ${c.copyId} failed`);
+        await awaitCreated(ctx as StepContext<CopyInput, unknown>);
         await store.setSavedImageState(ctx.input.savedImageId, 'created');
       },
     }],
