@@ -1,11 +1,12 @@
-# One image for every Ocopea service; choose which with OCOPEA_SERVICE (site, hub, crb-fs, dsb-postgres, dsb-fs,
+# One image for every Ocopea service; choose which with OCOPEA_SERVICE (site, hub, crb-fs, dsb-postgres, dsb-mariadb, dsb-fs,
 # psb-process, psb-k8s) or run a tools/ command (node tools/topology/dist/register-cli.js). Services run their build
 # (dist/main.js) with plain node and the flags their package.json declares, as `pnpm start` does (deploy/run-service.sh).
 FROM node:20-bookworm-slim
 
-# pg_dump/pg_restore for dsb-postgres (client 15 matches the server line we test against; it can dump older servers).
+# pg_dump/pg_restore for dsb-postgres (client 15 matches the server line we test against; it can dump older servers);
+# mariadb-dump/mariadb for dsb-mariadb.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends postgresql-client-15 ca-certificates tini \
+ && apt-get install -y --no-install-recommends postgresql-client-15 mariadb-client ca-certificates tini \
  && rm -rf /var/lib/apt/lists/* \
  && npm install -g pnpm@10.34.9
 

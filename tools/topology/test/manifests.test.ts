@@ -79,11 +79,11 @@ describe('k8s/ manifests', () => {
 describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string>; volumes?: string[] }> };
 
-  it('runs the Hub and two Sites, each with crb-fs, dsb-fs, dsb-postgres and psb-process, all existing services', () => {
+  it('runs the Hub and two Sites, each with crb-fs, dsb-fs, dsb-postgres, dsb-mariadb and psb-process, all existing services', () => {
     const kinds = Object.values(compose.services).map((s) => s.environment?.OCOPEA_SERVICE).filter(Boolean) as string[];
     for (const k of kinds) expect(SERVICES.has(k)).toBe(true);
     const count = (k: string) => kinds.filter((x) => x === k).length;
-    expect([count('hub'), count('site'), count('crb-fs'), count('dsb-fs'), count('dsb-postgres'), count('psb-process')]).toEqual([1, 2, 2, 2, 2, 2]);
+    expect([count('hub'), count('site'), count('crb-fs'), count('dsb-fs'), count('dsb-postgres'), count('dsb-mariadb'), count('psb-process')]).toEqual([1, 2, 2, 2, 2, 2, 2]);
   });
 
   it('gives every Ocopea service its own token from the env file, and the setup step every token it registers with', () => {
@@ -95,9 +95,14 @@ describe('docker-compose.yml', () => {
       tokens.add(t.split(':')[0]);
       expect(s.environment.OCOPEA_HOST).toBe('0.0.0.0');
     }
-    expect(tokens.size).toBe(11);
+    expect(tokens.size).toBe(13);
     const setup = compose.services.setup.environment!;
-    expect(Object.keys(setup).filter((k) => k.includes('TOKEN')).length).toBe(11);
+    expect(Object.keys(setup).filter((k) => k.includes('TOKEN')).length).toBe(13);
+    // deploy/make-tokens.sh makes every one of them, and the MariaDB root password the dsb-mariadb services log in with
+    const made = readFileSync(path.join(ROOT, 'deploy/make-tokens.sh'), 'utf8');
+    for (const t of [...tokens].map((x) => x.slice(2, -'_TOKEN'.length))) expect(made).toMatch(new RegExp(`\\b${t}\\b`));
+    expect(made).toMatch(/\bMARIADB_ROOT\b/);
+    expect(compose.services.mariadb.environment!.MARIADB_ROOT_PASSWORD).toMatch(/^\$\{MARIADB_ROOT_TOKEN:\?/);
   });
 
   it('mounts files that exist', () => {
