@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { createRemoteJWKSet, errors as JoseErrors, JWTPayload } from 'jose';
 import { ForbiddenError, UnauthorizedError, UnavailableError } from '@ocopea/errors';
 import { highestRole, type Principal } from './roles';
 
@@ -13,6 +13,10 @@ export interface OidcOptions {
   /** JWKS URL, when discovery is not wanted (default: `jwks_uri` of `{issuer}/.well-known/openid-configuration`). */
   jwksUrl?: string;
 }
+
+/** jose costs ~8 MiB of RSS once loaded: a service that is never configured for OIDC never loads it. */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = () => (jose ??= import('jose'));
 
 /** Only asymmetric algorithms: a JWKS never holds a shared secret, and `none` is never accepted. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -41,12 +45,14 @@ export class OidcVerifier {
         if (typeof body.jwks_uri !== 'string') throw new Error(`OIDC discovery ${doc} names no jwks_uri`);
         url = body.jwks_uri;
       }
+      const { createRemoteJWKSet } = await loadJose();
       return createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5000 });
     })().catch((err) => { this.jwks = undefined; throw err; });
     return this.jwks;
   }
 
   async verify(token: string): Promise<Principal> {
+    const { jwtVerify, errors: joseErrors } = await loadJose();
     let payload: JWTPayload;
     try {
       // The keys are asked for only once jose has checked the token's form and algorithm: a token that is refused
@@ -59,7 +65,7 @@ export class OidcVerifier {
       if (!(err instanceof joseErrors.JOSEError) || err instanceof joseErrors.JWKSTimeout) {
         throw new UnavailableError(`cannot check the bearer token: identity provider keys unavailable (${(err as Error).message})`);
       }
-      throw new UnauthorizedError(`bearer token refused: ${jwtProblem(err)}`, { credentialSent: true });
+      throw new UnauthorizedError(`bearer token refused: ${jwtProblem(err, joseErrors)}`, { credentialSent: true });
     }
     const claim = this.o.roleClaim ?? 'ocopea_role';
     const raw = claim.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), payload);
@@ -71,7 +77,7 @@ export class OidcVerifier {
 }
 
 /** What went wrong with a JWT, in words that name no key material and never echo the token. */
-function jwtProblem(err: unknown): string {
+function jwtProblem(err: unknown, joseErrors: typeof JoseErrors): string {
   if (err instanceof joseErrors.JWTExpired) return 'expired';
   if (err instanceof joseErrors.JWTClaimValidationFailed) return `claim '${err.claim}' ${err.reason === 'check_failed' ? 'does not match' : err.reason}`;
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'signing algorithm not allowed';

@@ -1,8 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { jwtVerify, SignJWT } from 'jose';
 import { BadRequestError } from '@ocopea/errors';
 import type { GrantVerifier, Principal } from '@ocopea/service-kit';
+
+/** jose costs ~8 MiB of RSS once loaded: a CRB that is never handed a grant never loads it. */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = () => (jose ??= import('jose'));
 
 /** What a copy grant allows (see `createGrant` in specs/crb.yaml). */
 export type GrantAccess = 'read' | 'write' | 'transfer';
@@ -48,6 +51,7 @@ export class CopyGrants {
     if (r.access === 'write' && !r.repoId) throw new BadRequestError('a write grant needs repoId');
     const ttl = r.ttlSeconds ?? DEFAULT_GRANT_TTL_S;
     const exp = Math.floor(now / 1000) + ttl;
+    const { SignJWT } = await loadJose();
     const token = await new SignJWT({ acc: r.access, cid: r.copyId, ...(r.access === 'write' ? { rid: r.repoId } : {}) })
       .setProtectedHeader({ alg: 'HS256' }).setAudience(AUDIENCE).setJti(randomUUID()).setIssuedAt(Math.floor(now / 1000)).setExpirationTime(exp)
       .sign(this.key);
@@ -58,6 +62,7 @@ export class CopyGrants {
   readonly verify: GrantVerifier = async (token) => {
     let claims: { acc?: unknown; cid?: unknown; rid?: unknown; jti?: unknown };
     try {
+      const { jwtVerify } = await loadJose();
       ({ payload: claims } = await jwtVerify(token, this.key, { algorithms: ['HS256'], audience: AUDIENCE }));
     } catch {
       return undefined;
