@@ -40,3 +40,8 @@ export class UpstreamError extends OcopeaError {
 export function defaultPeerStatus(fault: { kind: 'unreachable'; timedOut: boolean } | { kind: 'answered' }): number {
   return fault.kind === 'unreachable' ? (fault.timedOut ? 504 : 503) : 502;
 }
+
+/** The answer, or undefined when the peer said 404 (it has no such thing); every other failure is thrown on. */
+export async function orUndefinedOn404<T>(p: Promise<T>): Promise<T | undefined> {
+  try { return await p; } catch (err) { if (err instanceof UpstreamError && err.isNotFound) return undefined; throw err; }
+}

@@ -74,3 +74,15 @@ describe('translatePeerFailure', () => {
     expect(e.message).toContain('/cap/***');
   });
 });
+
+describe('orUndefinedOn404', () => {
+  it('answers undefined for a peer 404 only, and passes every other outcome on', async () => {
+    const { orUndefinedOn404 } = await import('../src');
+    expect(await orUndefinedOn404(Promise.resolve(7))).toBe(7);
+    expect(await orUndefinedOn404(Promise.reject(new UpstreamError('http://p', 'GET x answered 404', { upstreamStatus: 404 })))).toBeUndefined();
+    const gone = new UpstreamError('http://p', 'GET x answered 410', { upstreamStatus: 410 });
+    await expect(orUndefinedOn404(Promise.reject(gone))).rejects.toBe(gone);
+    const plain = new Error('404');
+    await expect(orUndefinedOn404(Promise.reject(plain))).rejects.toBe(plain);
+  });
+});

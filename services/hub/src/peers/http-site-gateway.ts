@@ -1,7 +1,7 @@
 // SiteGateway over HTTP: `siteClient(url)` for Sites, `crbClient(url)` for CRB-to-CRB transfers. Maps the wire
 // types (generated from the specs) to the domain's.
 import { crbClient, siteClient, type ApiClientOptions } from '@ocopea/api';
-import { UpstreamError } from '@ocopea/errors';
+import { orUndefinedOn404, UpstreamError } from '@ocopea/errors';
 import type {
   CallOpts, SiteAppCopy, SiteAppInstance, SiteArtifactRegistry, SiteCopyRepo, SiteDeployManifest, SiteDsb, SiteGateway, SiteInfo, SitePsb, TransferResult,
 } from '../domain/site-gateway';
@@ -31,9 +31,6 @@ const toCopy = (c: WireCopy): SiteAppCopy => ({
 const toApp = (a: { id: string; name: string; state: SiteAppInstance['state']; stateMessage?: string | null; entryPointURL?: string | null }): SiteAppInstance =>
   ({ id: a.id, name: a.name, state: a.state, stateMessage: a.stateMessage ?? null, entryPointURL: a.entryPointURL ?? null });
 
-async function orUndefinedOn404<T>(p: Promise<T>): Promise<T | undefined> {
-  try { return await p; } catch (err) { if (err instanceof UpstreamError && err.isNotFound) return undefined; throw err; }
-}
 
 export class HttpSiteGateway implements SiteGateway {
   /** Bearer tokens by Site URL, given with add-site (the store keeps them across restarts). */

@@ -1,5 +1,5 @@
 import { crbClient, dsbClient, psbClient, type ApiClientOptions } from '@ocopea/api';
-import { UpstreamError } from '@ocopea/errors';
+import { orUndefinedOn404, UpstreamError } from '@ocopea/errors';
 import type { CopyProtocol, DsbPlan } from '../domain/types';
 import { NotABrokerError, type Brokers, type CrbMetadata, type CrbPort, type DsbPort, type PsbPort } from '../domain/brokers';
 import { WaitTracker } from '../domain/wait-tracker';
@@ -14,9 +14,6 @@ const strMap = (v: unknown): Record<string, string> => {
 };
 const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-async function orUndefinedOn404<T>(p: Promise<T>): Promise<T | undefined> {
-  try { return await p; } catch (err) { if (err instanceof UpstreamError && err.isNotFound) return undefined; throw err; }
-}
 
 /** A 2xx answer whose body is text (orcs brokers) or `{status ≠ 0}` is a refusal. */
 function checkStatus(what: string, data: unknown): void {
