@@ -2,7 +2,7 @@
 import type { HubPaths } from '@ocopea/api';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { Hub } from '../domain/hub';
-import { instanceOut, instanceStateOut, planIn, planOut, savedImageOut, siteOut, templateIn, templateOut } from './mappers';
+import { instanceOut, instanceStateOut, operationOut, planIn, planOut, savedImageOut, siteOut, templateIn, templateOut } from './mappers';
 
 const BASE = '/hub-api';
 const opHeader = (id: string | undefined): Record<string, string> => (id ? { 'x-operation-id': id } : {});
@@ -72,7 +72,7 @@ export function hubRoutes(r: TypedRouter<HubPaths>, hub: Hub): void {
   r.get('/operations', async ({ query }) => {
     const phase = query.phase === undefined ? undefined : Array.isArray(query.phase) ? query.phase : [query.phase as string];
     const ops = await operations.listOperations({ kind: query.kind, phase, appInstanceId: query.appInstanceId, savedImageId: query.savedImageId, limit: query.limit });
-    return { status: 200, body: ops as never };
+    return { status: 200, body: ops.map(operationOut) };
   });
-  r.get('/operations/{operationId}', async ({ params }) => ({ status: 200, body: (await operations.getOperation(params.operationId)) as never }));
+  r.get('/operations/{operationId}', async ({ params }) => ({ status: 200, body: operationOut(await operations.getOperation(params.operationId)) }));
 }

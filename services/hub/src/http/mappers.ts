@@ -1,6 +1,7 @@
 // Wire (generated hub types) <-> domain mapping, kept at the router boundary.
 import type { hub } from '@ocopea/api';
 import type { InstanceView } from '../domain/instance-views';
+import type { OperationView } from '../domain/operation-views';
 import type { AppServiceTemplate, AppTemplate, DataServicePlan, DependencyType, DeploymentPlan, HubSite, SavedImage } from '../domain/model';
 
 type S = hub.components['schemas'];
@@ -81,4 +82,14 @@ export function instanceStateOut(i: InstanceView): S['AppInstanceWithState'] {
 
 export function savedImageOut(s: SavedImage): S['SavedImage'] {
   return { ...s };
+}
+
+const OPERATION_KINDS: readonly string[] = ['deploy', 'copy', 'saved-image', 'transfer', 'stop'] satisfies S['OperationKind'][];
+const isOperationKind = (k: string): k is S['OperationKind'] => OPERATION_KINDS.includes(k);
+
+/** An operation as the contract shows it; a kind the contract does not name is a bug here, not the caller's. */
+export function operationOut(v: OperationView): S['Operation'] {
+  const { kind } = v;
+  if (!isOperationKind(kind)) throw new Error(`operation ${v.id} has kind '${kind}', which the Hub's contract does not name`);
+  return { ...v, kind };
 }

@@ -1,5 +1,6 @@
 import type { site } from '@ocopea/api';
 import type { AppCopyView } from '../domain/app-copies';
+import type { OperationView } from '../domain/operation-views';
 import type { AppInstance, DsbRecord } from '../domain/types';
 
 type S = site.components['schemas'];
@@ -37,4 +38,14 @@ export function copyDto(c: AppCopyView): S['AppInstanceCopyStatisticsDTO'] {
       timeStamp: a.timeStamp, appServiceConfiguration: a.configuration, status: a.status,
     })),
   };
+}
+
+const OPERATION_KINDS: readonly string[] = ['deploy', 'copy', 'stop', 'protect'] satisfies S['OperationKind'][];
+const isOperationKind = (k: string): k is S['OperationKind'] => OPERATION_KINDS.includes(k);
+
+/** An operation as the contract shows it; a kind the contract does not name is a bug here, not the caller's. */
+export function operationOut(v: OperationView): S['Operation'] {
+  const { kind } = v;
+  if (!isOperationKind(kind)) throw new Error(`operation ${v.id} has kind '${kind}', which the Site's contract does not name`);
+  return { ...v, kind };
 }

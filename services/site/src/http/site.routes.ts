@@ -1,7 +1,7 @@
 import type { SitePaths } from '@ocopea/api';
 import type { TypedRouter } from '@ocopea/service-kit';
 import type { Site } from '../domain/site';
-import { appDto, copyDto } from './mappers';
+import { appDto, copyDto, operationOut } from './mappers';
 
 /** Site info, applications (deploy, stop, logs), copies and operations. */
 export function siteRoutes(r: TypedRouter<SitePaths>, site: Site): void {
@@ -46,6 +46,6 @@ export function siteRoutes(r: TypedRouter<SitePaths>, site: Site): void {
     res.redirect(307, location);
   });
 
-  r.get('/site/operations', async ({ query }) => ({ status: 200, body: await site.operations.listOperations({ appInstanceId: query.appInstanceId, phase: query.phase, kind: query.kind }) as never }));
-  r.get('/site/operations/{operationId}', async ({ params }) => ({ status: 200, body: await site.operations.getOperation(params.operationId) as never }));
+  r.get('/site/operations', async ({ query }) => ({ status: 200, body: (await site.operations.listOperations({ appInstanceId: query.appInstanceId, phase: query.phase, kind: query.kind })).map(operationOut) }));
+  r.get('/site/operations/{operationId}', async ({ params }) => ({ status: 200, body: operationOut(await site.operations.getOperation(params.operationId)) }));
 }
