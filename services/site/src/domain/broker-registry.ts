@@ -1,6 +1,7 @@
 // The brokers this Site knows: registering and removing DSBs, PSBs and CRBs (with their credentials), scoped copy
 // grants at a CRB, repositories at a CRB, and the broker catalog views.
 import { randomUUID } from 'node:crypto';
+import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION } from '@ocopea/api';
 import { BadRequestError, ConflictError, NotFoundError, UnavailableError, UpstreamError } from '@ocopea/errors';
 import { NotABrokerError, type Brokers } from './brokers';
 import { requireText, requireUrl, trimUrl } from './input-checks';
@@ -110,7 +111,7 @@ export class BrokerRegistry {
     const protocol = props.addr
       ? { protocol: 'nfs', version: '4.1', endpoint: { addr: props.addr, endPointAdditionalInfo: {} },
         credentials: { user: props.user ?? '', password: props.password ?? '', credentialsAdditionalInfo: {} }, copyLocation: { path: props.addr, copyLocationAdditionalInfo: {} } }
-      : { protocol: 'shpanRest', version: '1.0', endpoint: { addr: crb.url, endPointAdditionalInfo: {} }, credentials: { credentialsAdditionalInfo: {} } };
+      : { protocol: COPY_PROTOCOL, version: COPY_PROTOCOL_VERSION, endpoint: { addr: crb.url, endPointAdditionalInfo: {} }, credentials: { credentialsAdditionalInfo: {} } };
     try {
       await this.brokers.crb(crb.url).createRepository(id, { id, name: crName, repoSupportedProtocols: [protocol], repoAdditionalInfo: {} });
     } catch (err) {

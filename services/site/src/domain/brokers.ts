@@ -17,7 +17,8 @@ export interface DsbInstance {
   instanceId: string; state: string; stateMessage: string | null;
   binding: Record<string, string>; bindingPorts: BindingPort[]; storageType: string | null; size: number | null;
 }
-export interface CopyRepoCredentials { url: string; repoId: string }
+/** A type, not an interface: the wire type is an open string map, which only a type alias can be assigned to. */
+export type CopyRepoCredentials = { url: string; repoId: string };
 export interface DsbCreateRequest {
   instanceId: string; namespaces: string[]; instanceSettings: Record<string, string>;
   restoreInfo: null | { copyId: string; copyRepoProtocol: string; copyRepoProtocolVersion: string | null; copyRepoCredentials: CopyRepoCredentials; copyType: string | null };
@@ -45,6 +46,16 @@ export interface PsbManifest {
   serviceBindings: Record<string, PsbBinding[]>;
 }
 
+/** A repository the Site asks a CRB to make (add-cr): how to reach it, by protocol. */
+export type CrbRepositoryInfo = {
+  id: string; name: string; repoAdditionalInfo: Record<string, string>;
+  repoSupportedProtocols: {
+    protocol: string; version: string;
+    endpoint?: { addr: string; endPointAdditionalInfo: Record<string, string> };
+    credentials?: { user?: string; password?: string; credentialsAdditionalInfo: Record<string, string> };
+    copyLocation?: { path: string; copyLocationAdditionalInfo: Record<string, string> };
+  }[];
+};
 export interface CrbMetadata {
   copyId: string; repoId: string | null; copyTimeStamp: number | string | null; protocol: string | null; protocolVersion: string | null;
   facility: string | null; copyDataURL: string | null; copyAdditionalInfo: Record<string, unknown>;
@@ -54,7 +65,7 @@ export interface CrbPort {
   repositories(): Promise<string[]>;
   /** The repository's supported copy protocols (empty when it lists none). */
   repositoryProtocols(repoId: string): Promise<CopyProtocol[]>;
-  createRepository(repoId: string, info: unknown): Promise<void>;
+  createRepository(repoId: string, info: CrbRepositoryInfo): Promise<void>;
   /** 'exists' on 409. */
   storeMetadata(md: CrbMetadata): Promise<'stored' | 'exists'>;
   /** undefined on 404. */

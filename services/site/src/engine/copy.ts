@@ -1,3 +1,4 @@
+import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION } from '@ocopea/api';
 import { sleep, type OperationKind, type OperationStep, type StepContext } from '@ocopea/operations';
 import { COPY_FACILITY, deleteCopyEverywhere, newCopyRecord } from '../domain/copy-records';
 import type { CopyInput } from '../domain/operation-inputs';
@@ -7,7 +8,7 @@ import { settleAll } from './deploy';
 
 type Ctx = StepContext<CopyInput, Record<string, never>>;
 
-export const DEFAULT_COPY_PROTOCOL: CopyProtocol = { protocol: 'shpanRest', version: '1.0' };
+export const DEFAULT_COPY_PROTOCOL: CopyProtocol = { protocol: COPY_PROTOCOL, version: COPY_PROTOCOL_VERSION };
 
 /**
  * Picks the copy protocol for a data service: the DSB plan's copy protocols (default `shpanRest` 1.0 when it lists

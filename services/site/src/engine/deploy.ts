@@ -1,3 +1,4 @@
+import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION } from '@ocopea/api';
 import type { OperationKind, StepContext } from '@ocopea/operations';
 import type { PsbBinding } from '../domain/brokers';
 import type { DeployInput } from '../domain/operation-inputs';
@@ -40,8 +41,8 @@ export function deployKind(w: WorkContext): OperationKind<DeployInput, Record<st
           const repoId = (await w.brokers.crb(crb.url).repositories())[0];
           if (!repoId) throw new Error(`no repositories defined for CRB ${crb.urn}`);
           restoreInfo = {
-            copyId: ri.copyId, copyRepoProtocol: ri.copyRepoProtocol && ri.copyRepoProtocol !== 'N/A' ? ri.copyRepoProtocol : 'shpanRest',
-            copyRepoProtocolVersion: ri.copyRepoProtocolVersion && ri.copyRepoProtocolVersion !== 'N/A' ? ri.copyRepoProtocolVersion : '1.0',
+            copyId: ri.copyId, copyRepoProtocol: ri.copyRepoProtocol && ri.copyRepoProtocol !== 'N/A' ? ri.copyRepoProtocol : COPY_PROTOCOL,
+            copyRepoProtocolVersion: ri.copyRepoProtocolVersion && ri.copyRepoProtocolVersion !== 'N/A' ? ri.copyRepoProtocolVersion : COPY_PROTOCOL_VERSION,
             // Read access to exactly this copy, for as long as the deploy waits on the data service.
             copyRepoCredentials: {
               url: await scopedCrbUrl(w, crb.url, { access: 'read', copyId: ri.copyId, ttlSeconds: Math.min(86_400, Math.ceil(w.settings.dataServiceTimeoutMs / 1000) + 300) }),
