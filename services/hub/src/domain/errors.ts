@@ -1,4 +1,4 @@
-import { BadGatewayError, BadRequestError, ConflictError, NotFoundError, OcopeaError, UnavailableError, UpstreamError } from '@ocopea/errors';
+import { BadGatewayError, BadRequestError, ConflictError, NotFoundError, OcopeaError, translatePeerFailure, UnavailableError, UpstreamError } from '@ocopea/errors';
 import type { HubSite } from './model';
 
 /** Serialisable form of a failed peer call (kept in operation state so the waiting command can answer with it). */
@@ -7,16 +7,15 @@ export interface PeerFailure { status: number; message: string }
 /** Maps a failed Site/CRB call to the Hub's answer: unreachable/timeout 503, peer 4xx as is (400/404/409), else 502. */
 export function peerError(err: unknown, what: string, site?: Pick<HubSite, 'urn' | 'url'>): OcopeaError {
   const who = site ? `site '${site.urn}' (${site.url})` : 'peer';
-  if (err instanceof UpstreamError) {
-    const s = err.upstreamStatus;
-    if (s === undefined) return new UnavailableError(`${who} is unreachable (${what}): ${err.message}`, { cause: err });
-    if (s === 400 || s === 422) return new BadRequestError(`${who} refused ${what}: ${err.message}`, { cause: err });
-    if (s === 404) return new NotFoundError(`${who} answered 404 to ${what}: ${err.message}`, { cause: err });
-    if (s === 409) return new ConflictError(`${who} answered 409 to ${what}: ${err.message}`, { cause: err });
-    return new BadGatewayError(`${who} answered ${s} to ${what}: ${err.message}`, { cause: err });
-  }
-  if (err instanceof OcopeaError) return err;
-  return new BadGatewayError(`${what} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  return translatePeerFailure(err, {
+    passThrough: [400, 404, 409, 422],
+    unreachable: 503,
+    message: (f, detail) => {
+      if (f.kind === 'unreachable') return `${who} is unreachable (${what}): ${detail}`;
+      if (f.kind === 'answered') return f.status === 400 || f.status === 422 ? `${who} refused ${what}: ${detail}` : `${who} answered ${f.status} to ${what}: ${detail}`;
+      return `${what} failed: ${detail}`;
+    },
+  });
 }
 
 export function toFailure(e: OcopeaError): PeerFailure { return { status: e.status, message: e.message }; }

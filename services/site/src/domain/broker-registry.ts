@@ -2,7 +2,7 @@
 // grants at a CRB, repositories at a CRB, and the broker catalog views.
 import { randomUUID } from 'node:crypto';
 import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION } from '@ocopea/api';
-import { BadRequestError, ConflictError, NotFoundError, UnavailableError, UpstreamError } from '@ocopea/errors';
+import { BadRequestError, ConflictError, NotFoundError, translatePeerFailure, UnavailableError } from '@ocopea/errors';
 import { NotABrokerError, type Brokers } from './brokers';
 import { requireText, requireUrl, trimUrl } from './input-checks';
 import { mustCrb, type SiteRepository } from './site-repository';
@@ -150,7 +150,7 @@ export class BrokerRegistry {
 async function brokerCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try { return await fn(); } catch (err) {
     if (err instanceof NotABrokerError) throw new BadRequestError(err.message);
-    if (err instanceof UpstreamError) throw new UnavailableError(`failed connecting to ${what}: ${err.message}`, { cause: err });
-    throw new UnavailableError(`failed connecting to ${what}: ${(err as Error).message}`, { cause: err });
+    // Whatever else went wrong, the broker cannot be used now: 503 (the orcs Site's answer), its message quoted.
+    throw translatePeerFailure(err, { unreachable: 503, otherwise: 503, keepOurs: false, message: (_f, detail) => `failed connecting to ${what}: ${detail}` });
   }
 }
