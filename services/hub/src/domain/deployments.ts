@@ -2,8 +2,8 @@
 // instance and hands the long work to an operation (kinds.ts), answering once the Site accepted.
 import { randomUUID } from 'node:crypto';
 import { currentPrincipal } from '@ocopea/api';
-import { BadRequestError, ConflictError, NotFoundError, UnavailableError } from '@ocopea/errors';
-import { FINAL_PHASES, type OperationEngine } from '@ocopea/operations';
+import { BadRequestError, ConflictError, GatewayTimeoutError, NotFoundError, UnavailableError } from '@ocopea/errors';
+import { FINAL_PHASES, waitFor, type OperationEngine } from '@ocopea/operations';
 import type { HubConfig } from './config';
 import { fromFailure, isUnreachable, peerError, type PeerFailure } from './errors';
 import { mustInstance, mustSiteOf, type HubRepository } from './hub-repository';
@@ -209,18 +209,20 @@ export class Deployments {
    * throws the error the command must answer with.
    */
   private async awaitAccepted(id: string, sending: string[]): Promise<void> {
-    const deadline = Date.now() + this.config.commandWaitMs;
-    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-      const op = await this.engine.get(id);
-      if (op.phase === 'failed') {
-        const f = (op.state as { failure?: PeerFailure } | null)?.failure;
-        if (f) throw fromFailure(f);
-        if (op.step && sending.includes(op.step)) throw new UnavailableError(op.error ?? 'the command failed');
-        return;
-      }
-      if (FINAL_PHASES.has(op.phase) || (op.phase === 'running' && op.step && !sending.includes(op.step))) return;
-      if (Date.now() > deadline) return; // still trying: the operation goes on, the instance shows its state
-      await new Promise((r) => setTimeout(r, delay));
+    try {
+      await waitFor(async () => {
+        const op = await this.engine.get(id);
+        if (op.phase === 'failed') {
+          const f = (op.state as { failure?: PeerFailure } | null)?.failure;
+          if (f) throw fromFailure(f);
+          if (op.step && sending.includes(op.step)) throw new UnavailableError(op.error ?? 'the command failed');
+          return true;
+        }
+        return FINAL_PHASES.has(op.phase) || (op.phase === 'running' && op.step && !sending.includes(op.step)) ? true : undefined;
+      }, { initialDelayMs: 5, maxDelayMs: 100, timeoutMs: this.config.commandWaitMs, what: `operation ${id} to pass ${sending.join('/')}` });
+    } catch (err) {
+      // Still trying at the deadline: the operation goes on, the instance shows its state.
+      if (!(err instanceof GatewayTimeoutError)) throw err;
     }
   }
 

@@ -50,12 +50,9 @@ async function otherOpenOperation(engine: OperationEngine, selfId: string, subje
 
 /** Waits (polling the engine) until every listed operation is final. */
 async function awaitOps(engine: OperationEngine, ids: string[], signal: AbortSignal): Promise<void> {
-  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
-    const ops = await Promise.all(ids.map((id) => engine.get(id)));
-    if (ops.every((o) => FINAL_PHASES.has(o.phase))) return;
-    signal.throwIfAborted();
-    await new Promise((r) => setTimeout(r, delay));
-  }
+  // No deadline of its own: each transfer operation has its own (HUB_TRANSFER_TIMEOUT_MS).
+  await waitFor(async () => ((await Promise.all(ids.map((id) => engine.get(id)))).every((o) => FINAL_PHASES.has(o.phase)) ? true : undefined),
+    { initialDelayMs: 20, maxDelayMs: 500, timeoutMs: Number.POSITIVE_INFINITY, signal, what: 'the transfers' });
 }
 
 export function registerKinds(deps: Deps): void {

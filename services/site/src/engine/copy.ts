@@ -1,5 +1,6 @@
 import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION } from '@ocopea/api';
-import { sleep, type OperationKind, type OperationStep, type StepContext } from '@ocopea/operations';
+import { GatewayTimeoutError } from '@ocopea/errors';
+import { waitFor, type OperationKind, type OperationStep, type StepContext } from '@ocopea/operations';
 import { COPY_FACILITY, deleteCopyEverywhere, newCopyRecord } from '../domain/copy-records';
 import type { CopyInput } from '../domain/operation-inputs';
 import type { AppCopy, CopyProtocol, DataServiceCopy } from '../domain/types';
@@ -115,14 +116,14 @@ function copySteps(w: WorkContext, createRecord: boolean): OperationStep<CopyInp
           const crbClient = w.brokers.crb(crb.url);
           if (d.status === 'running') {
             // Resumed after a restart: the DSB may still be streaming the copy started before; give it a moment to land.
-            const deadline = Date.now() + w.settings.copyResumeGraceMs;
-            for (let delay = 50; Date.now() < deadline; delay = Math.min(delay * 2, 1000)) {
-              const md = await crbClient.getMetadata(d.dsCopyId).catch(() => undefined);
-              if (landed(md)) {
-                await w.store.updateDsCopy(c.id, d.bindName, { status: 'created', size: Number(md!.copyAdditionalInfo.size ?? 0), checksum: md!.copyAdditionalInfo.sha256 ? `sha256:${md!.copyAdditionalInfo.sha256}` : null });
-                return;
-              }
-              await sleep(delay, signal);
+            const md = await waitFor(async () => {
+              const m = await crbClient.getMetadata(d.dsCopyId).catch(() => undefined);
+              return landed(m) ? m! : undefined;
+            }, { initialDelayMs: 50, maxDelayMs: 1000, timeoutMs: w.settings.copyResumeGraceMs, signal, what: `copy ${d.dsCopyId} to land` })
+              .catch((err) => { if (err instanceof GatewayTimeoutError) return undefined; throw err; });
+            if (md) {
+              await w.store.updateDsCopy(c.id, d.bindName, { status: 'created', size: Number(md.copyAdditionalInfo.size ?? 0), checksum: md.copyAdditionalInfo.sha256 ? `sha256:${md.copyAdditionalInfo.sha256}` : null });
+              return;
             }
           }
           const ds = app?.dataServices.find((x) => x.bindName === d.bindName);
