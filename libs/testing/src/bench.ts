@@ -56,3 +56,19 @@ export function timeTool(cmd: string, args: string[], o: { env?: NodeJS.ProcessE
     });
   });
 }
+
+/**
+ * Deletes the DSB instances a bench made (through `api`, its authenticated caller of the DSB) and waits, up to
+ * `timeoutMs`, until the DSB lists none of them: a DSB deletes asynchronously.
+ */
+export async function removeDsbInstances(
+  api: (method: string, path: string) => Promise<{ body: unknown }>, ids: readonly string[], timeoutMs = 60_000,
+): Promise<void> {
+  for (const id of ids) await api('DELETE', `/service_instances/${id}`).catch(() => undefined);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const list = await api('GET', '/service_instances').catch(() => ({ body: [] }));
+    if (!(list.body as { instanceId: string }[]).some((x) => ids.includes(x.instanceId))) return;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}

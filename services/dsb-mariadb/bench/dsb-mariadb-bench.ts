@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { cpuSeconds, median, quiesce, requireTestMariadb, scopedCrbUrl, startService, timeTool, vmHwm } from '@ocopea/testing';
+import { cpuSeconds, median, quiesce, removeDsbInstances, requireTestMariadb, scopedCrbUrl, startService, timeTool, vmHwm } from '@ocopea/testing';
 
 const ADMIN = new URL(process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306');
 const SIZE_MB = Number(process.env.BENCH_DSB_SIZE_MB ?? 1100);
@@ -144,13 +144,7 @@ async function main() {
     console.log('');
   } finally {
     log('cleaning up…');
-    for (const id of created) await api('DELETE', `/service_instances/${id}`).catch(() => undefined);
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const list = await api('GET', '/service_instances').catch(() => ({ body: [] }));
-      if (!(list.body as { instanceId: string }[]).some((x) => created.includes(x.instanceId))) break;
-      await new Promise((res) => setTimeout(res, 200));
-    }
+    await removeDsbInstances(api, created);
     for (const d of rawDbs) await sql(`DROP DATABASE IF EXISTS \`${d}\``).catch(() => undefined);
     await Promise.all([dsb.stop(), crb.stop()]);
     for (const d of [dumpDir, crb.dataDir, dsb.dataDir]) rmSync(d, { recursive: true, force: true });

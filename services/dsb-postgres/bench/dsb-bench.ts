@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { cpuSeconds, machineBusySeconds, median, quiesce, scopedCrbUrl, startService, timeTool, vmHwm } from '@ocopea/testing';
+import { cpuSeconds, machineBusySeconds, median, quiesce, removeDsbInstances, scopedCrbUrl, startService, timeTool, vmHwm } from '@ocopea/testing';
 
 const ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SIZE_MB = Number(process.env.BENCH_DSB_SIZE_MB ?? 1100);
@@ -211,13 +211,7 @@ async function main() {
     console.log('');
   } finally {
     log('cleaning up…');
-    for (const id of created) await api('DELETE', `/service_instances/${id}`).catch(() => undefined);
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const list = await api('GET', '/service_instances').catch(() => ({ body: [] }));
-      if (!(list.body as { instanceId: string }[]).some((x) => created.includes(x.instanceId))) break;
-      await new Promise((res) => setTimeout(res, 200));
-    }
+    await removeDsbInstances(api, created);
     await sql(ADMIN, `DROP DATABASE IF EXISTS ${rawDb} WITH (FORCE)`).catch(() => undefined);
     await Promise.all([dsb.stop(), crb.stop()]);
     for (const d of [dumpDir, crb.dataDir, dsb.dataDir]) rmSync(d, { recursive: true, force: true });
