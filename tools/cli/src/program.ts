@@ -175,14 +175,28 @@ Examples:
       } });
       await finish(cmd, s, res.headers['x-operation-id'], { appInstanceId: res.data }, opts.wait, () => showApp(cmd, s.client, res.data));
     });
-  sub(apps, 'stop', 'stop an app instance').argument('<app>', 'name or id').option('--no-wait', 'print the operation id and return')
-    .action(async (q: string, opts: { wait: boolean }, cmd: Command) => {
+  sub(apps, 'stop', 'stop app instances, one after the other').argument('<app...>', 'names or ids').option('--no-wait', 'print the operation ids and return')
+    .action(async (qs: string[], opts: { wait: boolean }, cmd: Command) => {
       const s = session(cmd);
-      const a = await resolveApp(s.client, q);
-      const res = await s.client.post('/commands/stop-app', { body: { appInstanceId: a.id, userId: s.userId } });
-      const opId = res.headers['x-operation-id'];
-      if (!opId && a.state === 'stopped') return showApp(cmd, s.client, a.id); // already stopped: nothing started
-      await finish(cmd, s, opId, { appInstanceId: a.id }, opts.wait, () => showApp(cmd, s.client, a.id));
+      const fmt = g(cmd).output;
+      const targets: App[] = [];
+      for (const q of qs) targets.push(await resolveApp(s.client, q)); // every name checked before anything stops
+      const results: unknown[] = [];
+      for (const a of targets) {
+        if (targets.length > 1) io.err(`stopping ${a.name}`);
+        const res = await s.client.post('/commands/stop-app', { body: { appInstanceId: a.id, userId: s.userId } });
+        const opId = res.headers['x-operation-id'];
+        if (opId && !opts.wait) {
+          if (fmt === 'table') io.out(`operation ${opId} started; follow it with \`ocopea ops get ${opId} --watch\``);
+          results.push({ operationId: opId, appInstanceId: a.id });
+          continue;
+        }
+        if (opId) await followOperation(s.client, opId, { log: io.err, intervalMs: io.pollMs }); // none: it was stopped already
+        results.push((await s.client.get('/app/instance-state/{appInstanceId}', { path: { appInstanceId: a.id } })).data);
+      }
+      const shown = results.length === 1 ? results[0] : results;
+      if (fmt !== 'table') io.out(render(shown, fmt, []));
+      else if (opts.wait) io.out(render(results as App[], 'table', appCols(await siteNames(s.client))));
     });
 
   // ----- images

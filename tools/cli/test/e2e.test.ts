@@ -7,6 +7,7 @@ import { ensureBuilt, startService, type StartedService } from '@ocopea/testing'
 
 const PKG = path.resolve(__dirname, '..');
 const BIN = path.join(PKG, 'bin', 'ocopea.cjs');
+const TEMPLATE = path.resolve(PKG, '../../examples/notes-app/template.yaml');
 
 let hub: StartedService;
 let home: string;
@@ -37,7 +38,7 @@ it('login, templates create/list/get, sites list, an unknown name, -o json', asy
   expect(login.stdout).not.toContain(hub.token);
   expect(statSync(path.join(home, '.config', 'ocopea', 'config.json')).mode & 0o777).toBe(0o600);
 
-  const created = await ocopea('templates', 'create', '-f', path.join(__dirname, 'fixtures', 'notes-template.yaml'), '-o', 'json');
+  const created = await ocopea('templates', 'create', '-f', TEMPLATE, '-o', 'json');
   expect(created.code).toBe(0);
   const t = JSON.parse(created.stdout) as { id: string; name: string; version: string };
   expect(t).toMatchObject({ name: 'notes', version: '1.0' });
@@ -50,7 +51,7 @@ it('login, templates create/list/get, sites list, an unknown name, -o json', asy
   const got = await ocopea('templates', 'get', 'notes:1.0', '-o', 'json');
   expect(JSON.parse(got.stdout)).toMatchObject({ id: t.id, appServiceTemplates: [{ appServiceName: 'notes-web' }] });
 
-  const dup = await ocopea('templates', 'create', '-f', path.join(__dirname, 'fixtures', 'notes-template.yaml'));
+  const dup = await ocopea('templates', 'create', '-f', TEMPLATE);
   expect(dup.code).toBe(1);
   expect(dup.stderr).toMatch(/^error: .* \(HTTP 409\)$/);
 
