@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { hub, HubClient } from '@ocopea/api';
 import { CliError, describeFailure } from './errors';
 import { newUserId, readConfig, writeConfig } from './config';
@@ -295,11 +295,12 @@ async function planFor(c: HubClient, templateId: string, site: Site) {
 export function readTemplateFile(file: string): CreateTemplateBody {
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch (e) { throw new CliError(`cannot read ${file}: ${(e as Error).message}`); }
-  const doc = parseDocument(text, { prettyErrors: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
-    throw new CliError(`${file}:${pos ? `${pos.line}:${pos.col}` : '?'}: ${first.message.split('\n')[0]}`);
+    const { line, col } = lines.linePos(first.pos[0]);
+    throw new CliError(`${file}:${line}:${col}: ${first.message}`);
   }
   const body: unknown = doc.toJS();
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new CliError(`${file}: a template is a mapping (name, version, appServiceTemplates, …)`);

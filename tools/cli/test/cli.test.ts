@@ -138,7 +138,7 @@ describe('templates create', () => {
     writeFileSync(f, 'name: notes\nversion: [1.0\n');
     const r = await cli('templates', 'create', '-f', f);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`^error: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `));
+    expect(r.err).toBe(`error: ${f}:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]`);
   });
 });
 
@@ -167,5 +167,41 @@ describe('following an operation', () => {
   });
   it('an unknown app says so', async () => {
     expect(await cli('apps', 'stop', 'n9')).toMatchObject({ code: 1, err: "error: no app named 'n9' (known: n1)" });
+  });
+  it('apps stop takes several apps, checks every name first, and prints one JSON array', async () => {
+    hub.state.apps.push({ ...APP, id: '3f2a9c1e-7b4d-4e8a-b5c6-000000000002', name: 'n2' });
+    hub.state.opScript = [op('succeeded', [['send-stop', 'succeeded']])];
+    expect((await cli('apps', 'stop', 'n1', 'n9')).code).toBe(1);
+    expect(hub.state.requests.some((q) => q.url.endsWith('/commands/stop-app'))).toBe(false);
+    const r = await cli('apps', 'stop', 'n1', 'n2', '-o', 'json');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { name: string }[]).map((a) => a.name)).toEqual(['n1', 'n2']);
+  });
+});
+
+describe('apps deploy', () => {
+  const SITE = { id: '0c8e2f7a-5b1d-4e3a-9f6c-1d2e3f4a5b6c', urn: 'site-a', url: 'http://s', name: 'A', version: '1', location: null, publicDns: null };
+  beforeEach(async () => {
+    await login();
+    hub.state.apps.push(APP);
+    hub.state.sites.push(SITE);
+    hub.state.templates.push(template('notes', '1.0', '11111111-0000-4000-8000-000000000001'));
+    hub.state.opScript = [op('succeeded', [['send-deploy', 'succeeded'], ['await-running', 'succeeded']])];
+  });
+  it("deploys with the Hub's plan for the named site and follows the operation", async () => {
+    hub.state.plan = { appServices: { web: { enabled: true, space: 'default', artifactRegistryName: 'r', imageVersion: '1.0' } }, dataServices: {} };
+    const r = await cli('apps', 'deploy', 'notes', '--site', 'site-a', '--name', 'n7', '-o', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ name: 'n7', siteId: SITE.id });
+    const planReq = hub.state.requests.find((q) => q.url.endsWith('/create-app-deployment-plan'));
+    expect(planReq?.body).toEqual({ appTemplateId: '11111111-0000-4000-8000-000000000001', siteId: SITE.id });
+    const deployReq = hub.state.requests.find((q) => q.url.endsWith('/deploy-application'));
+    expect(deployReq?.body).toMatchObject({ appInstanceName: 'n7', siteId: SITE.id, deploymentPlan: hub.state.plan });
+  });
+  it('refuses, naming it, a dependency the site has no broker for', async () => {
+    hub.state.plan = { appServices: {}, dataServices: { 'notes-db': { enabled: false, dsbUrn: null, planId: null, protocol: null } } };
+    const r = await cli('apps', 'deploy', 'notes:1.0', '--site', 'A', '--name', 'n7');
+    expect(r).toMatchObject({ code: 1, err: 'error: site site-a has no data service broker for notes-db (no plan of a matching protocol)' });
+    expect(hub.state.requests.some((q) => q.url.endsWith('/deploy-application'))).toBe(false);
   });
 });

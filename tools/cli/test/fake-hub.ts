@@ -11,6 +11,8 @@ export interface FakeHub {
     apps: Record<string, unknown>[];
     /** Successive answers of GET /operations/{id}; the last one repeats. */
     opScript: Record<string, unknown>[];
+    /** What POST /commands/create-app-deployment-plan answers. */
+    plan: Record<string, unknown>;
     requests: { method: string; url: string; body?: unknown; auth?: string }[];
   };
   close(): Promise<void>;
@@ -20,7 +22,7 @@ export const OP_ID = '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918';
 
 export async function startFakeHub(): Promise<FakeHub> {
   const token = 'fake-secret-token-123';
-  const state: FakeHub['state'] = { templates: [], sites: [], apps: [], opScript: [], requests: [] };
+  const state: FakeHub['state'] = { templates: [], sites: [], apps: [], opScript: [], requests: [], plan: { appServices: {}, dataServices: {} } };
   let opReads = 0;
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -47,6 +49,11 @@ export async function startFakeHub(): Promise<FakeHub> {
         if (state.templates.some((x) => x.name === t.name && x.version === t.version)) return send(409, { code: 409, message: `template ${t.name} ${t.version} exists`, reason: 'conflict' });
         state.templates.push(t);
         return send(201, t);
+      }
+      if (req.method === 'POST' && path === '/commands/create-app-deployment-plan') return send(200, state.plan);
+      if (req.method === 'POST' && path === '/commands/deploy-application') {
+        state.apps.push({ ...state.apps[0], id: 'aaaaaaaa-0000-4000-8000-000000000001', name: body.appInstanceName, siteId: body.siteId });
+        return send(200, 'aaaaaaaa-0000-4000-8000-000000000001', { 'x-operation-id': OP_ID });
       }
       if (req.method === 'POST' && path === '/commands/stop-app') return send(204, undefined, { 'x-operation-id': OP_ID });
       if (req.method === 'GET' && path === `/operations/${OP_ID}`) {
