@@ -60,7 +60,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
     .addHelpText('after', `
 Examples:
-  ocopea login --hub http://localhost:8090 --token-file .data/hub/admin-token
+  ocopea login --hub http://localhost:8090 --token-file .data/topology/tokens/hub.token
   ocopea templates create -f template.yaml
   ocopea apps deploy notes --site site-a --name n1
   ocopea images save n1 --name snap --tag demo
@@ -90,7 +90,7 @@ Examples:
   // --hub is the program's option (it overrides the stored login everywhere); login requires it.
   sub(program, 'login', 'store the Hub URL (--hub, required) and token in ~/.config/ocopea/config.json (0600)')
     .option('--token-file <file>', 'file holding the bearer token (default: $OCOPEA_TOKEN)')
-    .addHelpText('after', '\nExample:\n  ocopea login --hub http://localhost:8090 --token-file .data/hub/admin-token')
+    .addHelpText('after', '\nExample:\n  ocopea login --hub http://localhost:8090 --token-file .data/topology/tokens/hub.token')
     .action(async (opts: { tokenFile?: string }, cmd: Command) => {
       const flagHub = g(cmd).hub;
       if (!flagHub) cmd.error("error: required option '--hub <url>' not specified", { exitCode: 2 });
@@ -112,15 +112,15 @@ Examples:
   const sites = sub(program, 'sites', 'connected Sites (lists them without a verb)')
     .addHelpText('after', '\nExamples:\n  ocopea sites\n  ocopea sites get site-a -o yaml')
     .action(async (_o, cmd: Command) => { print(cmd, (await session(cmd).client.get('/site')).data, siteCols); });
-  sub(sites, 'list', 'list connected Sites').action(async (_o, cmd: Command) => { print(cmd, (await session(cmd).client.get('/site')).data, siteCols); });
-  sub(sites, 'get', 'one Site, by URN, name or id').argument('<site>')
+  sub(sites, 'list', 'list connected Sites').addHelpText('after', '\nExample:\n  ocopea sites list -o json').action(async (_o, cmd: Command) => { print(cmd, (await session(cmd).client.get('/site')).data, siteCols); });
+  sub(sites, 'get', 'one Site, by URN, name or id').addHelpText('after', '\nExample:\n  ocopea sites get site-a').argument('<site>')
     .action(async (q: string, _o, cmd: Command) => { print(cmd, await resolveSite(session(cmd).client, q), siteCols); });
 
   // ----- templates
   const templates = sub(program, 'templates', 'the application template catalog')
     .addHelpText('after', '\nExamples:\n  ocopea templates create -f template.yaml\n  ocopea templates get notes:1.0 -o yaml\n  ocopea templates delete notes');
-  sub(templates, 'list', 'list templates').action(async (_o, cmd: Command) => { print(cmd, (await session(cmd).client.get('/app/catalog')).data, templateCols); });
-  sub(templates, 'get', 'one template, by name, name:version or id').argument('<template>')
+  sub(templates, 'list', 'list templates').addHelpText('after', '\nExample:\n  ocopea templates list -o yaml').action(async (_o, cmd: Command) => { print(cmd, (await session(cmd).client.get('/app/catalog')).data, templateCols); });
+  sub(templates, 'get', 'one template, by name, name:version or id').addHelpText('after', '\nExample:\n  ocopea templates get notes:1.0').argument('<template>')
     .action(async (q: string, _o, cmd: Command) => {
       const t = await resolveTemplate(session(cmd).client, q);
       if (g(cmd).output !== 'table') return print(cmd, t, []);
@@ -131,7 +131,7 @@ Examples:
         { header: 'DEPENDENCIES', value: (s) => (s.dependencies ?? []).map((d) => `${d.name} (${d.protocols?.map((p) => p.protocolName).join('|') ?? d.type})`).join(', ') },
       ]));
     });
-  sub(templates, 'create', 'add a template from a YAML or JSON file').requiredOption('-f, --file <file>', 'template file (.yaml or .json)')
+  sub(templates, 'create', 'add a template from a YAML or JSON file').addHelpText('after', '\nExample:\n  ocopea templates create -f examples/notes-app/template.yaml').requiredOption('-f, --file <file>', 'template file (.yaml or .json)')
     .action(async (opts: { file: string }, cmd: Command) => {
       const s = session(cmd);
       const body = readTemplateFile(opts.file);
@@ -139,7 +139,7 @@ Examples:
       const { data } = await s.client.post('/commands/createApplicationTemplate', { body });
       print(cmd, data, templateCols);
     });
-  sub(templates, 'delete', 'delete a template (instances and images based on it keep working)').argument('<template>')
+  sub(templates, 'delete', 'delete a template (instances and images based on it keep working)').addHelpText('after', '\nExample:\n  ocopea templates delete notes:1.0').argument('<template>')
     .action(async (q: string, _o, cmd: Command) => {
       const s = session(cmd);
       const t = await resolveTemplate(s.client, q);
@@ -155,15 +155,15 @@ Examples:
     const { data } = await c.get('/app/instance-state/{appInstanceId}', { path: { appInstanceId: id } });
     print(cmd, data, appCols(await siteNames(c)));
   };
-  sub(apps, 'list', 'list app instances with their state').action(async (_o, cmd: Command) => {
+  sub(apps, 'list', 'list app instances with their state').addHelpText('after', '\nExample:\n  ocopea apps list').action(async (_o, cmd: Command) => {
     const c = session(cmd).client;
     print(cmd, (await c.get('/app/instance-state')).data, appCols(await siteNames(c)));
   });
-  sub(apps, 'get', 'one app instance, by name or id').argument('<app>').action(async (q: string, _o, cmd: Command) => {
+  sub(apps, 'get', 'one app instance, by name or id').addHelpText('after', '\nExample:\n  ocopea apps get n1 -o json').argument('<app>').action(async (q: string, _o, cmd: Command) => {
     const c = session(cmd).client;
     print(cmd, await resolveApp(c, q), appCols(await siteNames(c)));
   });
-  sub(apps, 'deploy', 'deploy a template on a Site (the Hub plans it on that Site)').argument('<template>', 'name, name:version or id')
+  sub(apps, 'deploy', 'deploy a template on a Site (the Hub plans it on that Site)').addHelpText('after', '\nExample:\n  ocopea apps deploy notes --site site-a --name n1').argument('<template>', 'name, name:version or id')
     .requiredOption('--site <site>', 'Site URN, name or id').requiredOption('--name <name>', 'name of the new app (unique across the Hub)')
     .option('--no-wait', 'print the operation id and return')
     .action(async (q: string, opts: { site: string; name: string; wait: boolean }, cmd: Command) => {
@@ -175,7 +175,7 @@ Examples:
       } });
       await finish(cmd, s, res.headers['x-operation-id'], { appInstanceId: res.data }, opts.wait, () => showApp(cmd, s.client, res.data));
     });
-  sub(apps, 'stop', 'stop app instances, one after the other').argument('<app...>', 'names or ids').option('--no-wait', 'print the operation ids and return')
+  sub(apps, 'stop', 'stop app instances, one after the other').addHelpText('after', '\nExample:\n  ocopea apps stop n1 n2').argument('<app...>', 'names or ids').option('--no-wait', 'print the operation ids and return')
     .action(async (qs: string[], opts: { wait: boolean }, cmd: Command) => {
       const s = session(cmd);
       const fmt = g(cmd).output;
@@ -206,15 +206,15 @@ Examples:
     const { data } = await c.get('/test-dev/saved-images/{savedImageId}', { path: { savedImageId: id } });
     print(cmd, data, imageCols(await siteNames(c)));
   };
-  sub(images, 'list', 'list saved images').action(async (_o, cmd: Command) => {
+  sub(images, 'list', 'list saved images').addHelpText('after', '\nExample:\n  ocopea images list').action(async (_o, cmd: Command) => {
     const c = session(cmd).client;
     print(cmd, (await c.get('/test-dev/saved-images')).data, imageCols(await siteNames(c)));
   });
-  sub(images, 'get', 'one saved image, by name or id').argument('<image>').action(async (q: string, _o, cmd: Command) => {
+  sub(images, 'get', 'one saved image, by name or id').addHelpText('after', '\nExample:\n  ocopea images get snap').argument('<image>').action(async (q: string, _o, cmd: Command) => {
     const c = session(cmd).client;
     print(cmd, await resolveImage(c, q), imageCols(await siteNames(c)));
   });
-  sub(images, 'save', 'save an image of a running app').argument('<app>', 'name or id')
+  sub(images, 'save', 'save an image of a running app').addHelpText('after', '\nExample:\n  ocopea images save n1 --name snap --tag demo --tag v1').argument('<app>', 'name or id')
     .requiredOption('--name <name>', 'image name (unique)')
     .option('--tag <tag>', 'tag (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--comment <text>', 'free text')
@@ -225,7 +225,7 @@ Examples:
       const res = await s.client.post('/commands/create-saved-image', { body: { name: opts.name, appInstanceId: a.id, userId: s.userId, tags: opts.tag, comment: opts.comment ?? null } });
       await finish(cmd, s, res.headers['x-operation-id'], { savedImageId: res.data }, opts.wait, () => showImage(cmd, s.client, res.data));
     });
-  sub(images, 'deploy', 'deploy a new app from a saved image, on any Site').argument('<image>', 'name or id')
+  sub(images, 'deploy', 'deploy a new app from a saved image, on any Site').addHelpText('after', '\nExample:\n  ocopea images deploy snap --site site-b --name n2').argument('<image>', 'name or id')
     .requiredOption('--site <site>', 'Site URN, name or id').requiredOption('--name <name>', 'name of the new app')
     .option('--no-wait', 'print the operation id and return')
     .action(async (q: string, opts: { site: string; name: string; wait: boolean }, cmd: Command) => {
@@ -240,7 +240,7 @@ Examples:
 
   // ----- copies
   const copies = sub(program, 'copies', 'application copies').addHelpText('after', '\nExample:\n  ocopea copies create n1');
-  sub(copies, 'create', 'take an application copy of a running app now').argument('<app>', 'name or id')
+  sub(copies, 'create', 'take an application copy of a running app now').addHelpText('after', '\nExample:\n  ocopea copies create n1 --no-wait').argument('<app>', 'name or id')
     .option('--no-wait', 'print the operation id and return')
     .action(async (q: string, opts: { wait: boolean }, cmd: Command) => {
       const s = session(cmd);
@@ -254,7 +254,7 @@ Examples:
 
   // ----- operations
   const ops = sub(program, 'ops', 'the Hub\'s long-running operations').addHelpText('after', '\nExamples:\n  ocopea ops list --kind deploy\n  ocopea ops get 7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918 --watch');
-  sub(ops, 'list', 'list operations, newest first')
+  sub(ops, 'list', 'list operations, newest first').addHelpText('after', '\nExample:\n  ocopea ops list --kind deploy --app n1')
     .addOption(new Option('--kind <kind>', 'only this kind').choices(['deploy', 'copy', 'saved-image', 'transfer', 'stop']))
     .option('--app <app>', 'only those of this app (name or id)')
     .action(async (opts: { kind?: Operation['kind']; app?: string }, cmd: Command) => {
@@ -262,7 +262,7 @@ Examples:
       const appInstanceId = opts.app ? (await resolveApp(c, opts.app)).id : undefined;
       print(cmd, (await c.get('/operations', { query: { kind: opts.kind, appInstanceId } })).data, opCols);
     });
-  sub(ops, 'get', 'one operation with its steps').argument('<operation>', 'operation id').option('--watch', 'follow it until it ends')
+  sub(ops, 'get', 'one operation with its steps').addHelpText('after', '\nExample:\n  ocopea ops get 7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918 --watch').argument('<operation>', 'operation id').option('--watch', 'follow it until it ends')
     .action(async (id: string, opts: { watch?: boolean }, cmd: Command) => {
       const c = session(cmd).client;
       const op = opts.watch ? await followOperation(c, id, { log: io.err, intervalMs: io.pollMs }).catch(async (e: unknown) => {
