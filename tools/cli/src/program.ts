@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { LineCounter, parseDocument } from 'yaml';
 import type { hub, HubClient } from '@ocopea/api';
 import { CliError, describeFailure } from './errors';
 import { newUserId, readConfig, writeConfig } from './config';
 import { normalizeHubUrl, openSession, type HubSession } from './hub';
 import { followOperation, type Operation } from './follow';
+import { completionScript } from './completion';
 import { FORMATS, render, renderDetails, time, type Column, type Format } from './output';
 import { resolveApp, resolveImage, resolveSite, resolveTemplate, type App, type Image, type Site, type Template } from './resolve';
 
@@ -279,6 +280,12 @@ Examples:
       { header: 'STARTED', value: (s) => time(s.started) }, { header: 'FINISHED', value: (s) => time(s.finished) }, { header: 'MESSAGE', value: (s) => s.message },
     ]));
   };
+
+  // ----- shell completion
+  sub(program, 'completion', 'print a shell completion script')
+    .addArgument(new Argument('<shell>').choices(['bash', 'zsh']))
+    .addHelpText('after', '\nExamples:\n  source <(ocopea completion bash)            # in ~/.bashrc\n  ocopea completion zsh > ~/.ocopea-completion.zsh && echo "source ~/.ocopea-completion.zsh" >> ~/.zshrc')
+    .action((shell: 'bash' | 'zsh') => { io.out(completionScript(program, shell).trimEnd()); });
 
   return program;
 }

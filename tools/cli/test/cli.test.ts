@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -203,5 +204,18 @@ describe('apps deploy', () => {
     const r = await cli('apps', 'deploy', 'notes:1.0', '--site', 'A', '--name', 'n7');
     expect(r).toMatchObject({ code: 1, err: 'error: site site-a has no data service broker for notes-db (no plan of a matching protocol)' });
     expect(hub.state.requests.some((q) => q.url.endsWith('/deploy-application'))).toBe(false);
+  });
+});
+
+describe('completion', () => {
+  it('bash completes verbs, options and formats from the command tree', async () => {
+    const script = (await cli('completion', 'bash')).out;
+    const complete = (...words: string[]) => spawnSync('bash', ['-c', `${script}
+COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _ocopea; echo "\${COMPREPLY[*]}"`, 'bash', 'ocopea', ...words], { encoding: 'utf8' }).stdout.trim();
+    expect(complete('ap')).toBe('apps');
+    expect(complete('apps', '')).toBe('list get deploy stop --hub --output --help');
+    expect(complete('-o', 'json', 'images', 'deploy', '--s')).toBe('--site');
+    expect(complete('templates', 'list', '-o', 'y')).toBe('yaml');
+    expect((await cli('completion', 'fish')).code).toBe(2);
   });
 });
