@@ -297,6 +297,32 @@ describe('authFromEnv', () => {
     } finally { a.o.close?.(); }
   });
 
+  it('the tokens file: SIGHUP reloads it and says how many principals; after close() a SIGHUP changes nothing', async () => {
+    const dir = tempDir();
+    const tf = path.join(dir, 'tokens.yaml');
+    const yaml = (...entries: [string, string][]) => `principals:\n${entries.map(([n, t]) => `  - {name: ${n}, role: operator, sha256: ${sha256hex(t)}}`).join('\n')}\n`;
+    writeFileSync(tf, yaml(['one', T1]));
+    const logs = memoryLogger();
+    const a = make({ OCOPEA_TOKENS_FILE: tf }, logs);
+    try {
+      await expect(a.authenticate(`Bearer ${T1}`)).resolves.toEqual({ name: 'one', role: 'operator', via: 'token' });
+      writeFileSync(tf, yaml(['two', T2], ['three', 'third-token-0123456789abcdef']));
+      process.emit('SIGHUP', 'SIGHUP');
+      await expect(a.authenticate(`Bearer ${T2}`)).resolves.toMatchObject({ name: 'two' });
+      await expect(a.authenticate(`Bearer ${T1}`)).rejects.toThrow(/unknown bearer token/);
+      expect(logs.lines).toContainEqual(expect.objectContaining({ level: 30, msg: 'tokens file reloaded', file: tf, principals: 2 }));
+      writeFileSync(tf, 'principals: 3\n');
+      process.emit('SIGHUP', 'SIGHUP');
+      expect(logs.lines).toContainEqual(expect.objectContaining({ level: 50, msg: 'tokens file not reloaded: keeping the principals loaded before', file: tf,
+        err: `OCOPEA_TOKENS_FILE ${tf}: expected {principals: [{name, role, sha256}]}` }));
+      await expect(a.authenticate(`Bearer ${T2}`)).resolves.toMatchObject({ name: 'two' });
+    } finally { a.o.close?.(); }
+    writeFileSync(tf, yaml(['one', T1]));
+    process.emit('SIGHUP', 'SIGHUP');
+    await expect(a.authenticate(`Bearer ${T2}`)).resolves.toMatchObject({ name: 'two' });
+    await expect(a.authenticate(`Bearer ${T1}`)).rejects.toThrow(/unknown bearer token/);
+  });
+
   it('a data dir whose admin-token cannot be read (a directory) is an error, not a new token', () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'admin-token'));

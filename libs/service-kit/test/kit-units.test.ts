@@ -14,7 +14,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { ConflictError, OcopeaError, RangeNotSatisfiableError, UnauthorizedError, UnavailableError } from '@ocopea/errors';
 import {
-  answerClientError, createLogger, createServiceApp, errorMiddleware, isLoopback, listOperations, loadSpec, minorGc,
+  answerClientError, createLogger, instanceIdFromEnv, createServiceApp, errorMiddleware, isLoopback, listOperations, loadSpec, minorGc,
   MAX_HEADER_BYTES, notFoundMiddleware, REDACT, runService, serviceDataDir, specsDir, streamJsonArray, streamReclaimerFromEnv, tlsFromEnv,
   toErrorResponse, toExpressPath, PRIVATE_UMASK, type OpenApiDocument,
 } from '../src';
@@ -457,6 +457,13 @@ describe('createServiceApp', () => {
     expect((await request(mk()).get('/elsewhere')).body.message).toBe('no such route: GET /elsewhere');
     expect((await request(mk()).get('/pets-api/healthz')).status).toBe(200);
     expect((await request(mk()).get('/pets-api/healthzz')).body.message).toBe('no such route');
+  });
+});
+
+describe('instance ids', () => {
+  it('16 to 64 characters of A-Z a-z 0-9 _ -, no fewer, no more', () => {
+    for (const ok of ['a'.repeat(16), 'Z9_-'.repeat(16)]) expect(instanceIdFromEnv({ OCOPEA_INSTANCE_ID: ok })).toBe(ok);
+    for (const bad of ['a'.repeat(15), 'a'.repeat(65), `${'a'.repeat(20)}.`, `.${'a'.repeat(20)}`]) expect(() => instanceIdFromEnv({ OCOPEA_INSTANCE_ID: bad })).toThrow(/OCOPEA_INSTANCE_ID/);
   });
 });
 
