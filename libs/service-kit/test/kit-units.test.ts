@@ -253,6 +253,21 @@ describe('where and how a service listens', () => {
     } finally { await s.close(); }
   });
 
+  it('close() does not wait for idle keep-alive connections', async () => {
+    const p = authPets({ env: { OCOPEA_ADMIN_TOKEN: ADMIN } });
+    const s = await runService(p.svc, { port: 0, handleSignals: false });
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        http.get(`${s.url}/pets`, { agent, headers: { authorization: `Bearer ${ADMIN}` } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); }).on('error', reject);
+      });
+      expect(status).toBe(200);
+      const started = Date.now();
+      await s.close();
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally { agent.destroy(); }
+  });
+
   it('runService stops the tokens-file watcher on close', async () => {
     const p = authPets({ env: { OCOPEA_ADMIN_TOKEN: ADMIN } });
     let stopped = 0;
@@ -302,6 +317,18 @@ describe('where and how a service listens', () => {
       await new Promise<void>((r) => { const t = setInterval(() => { if (exits.length > 2) { clearInterval(t); r(); } }, 10); });
       expect(exits).toEqual([0, 0, 1]);
       expect(q.logs.lines).toContainEqual(expect.objectContaining({ msg: 'shutdown failed', level: 50 }));
+
+      // A drain that had to cut connections exits 1.
+      const r = authPets({ env: { OCOPEA_ADMIN_TOKEN: ADMIN } });
+      const s = await runService(r.svc, { port: 0, shutdownTimeoutMs: 50 });
+      const slow = new Promise<void>((resolve) => {
+        http.get(`${s.url}/slow?ms=2000`, { headers: { authorization: `Bearer ${ADMIN}` }, agent: false }, (res) => { res.resume(); res.on('end', resolve); }).on('error', () => resolve());
+      });
+      await new Promise((res) => setTimeout(res, 100));
+      process.emit('SIGTERM', 'SIGTERM');
+      await new Promise<void>((res) => { const t = setInterval(() => { if (exits.length > 3) { clearInterval(t); res(); } }, 10); });
+      expect(exits).toEqual([0, 0, 1, 1]);
+      await slow;
     } finally {
       exit.mockRestore();
       process.removeAllListeners('SIGTERM');
@@ -586,7 +613,11 @@ describe('logs and data dirs', () => {
       process.env.LOG_LEVEL = 'debug';
       const log = createLogger('svc-a');
       expect(log.level).toBe('debug');
-      expect(log.bindings()).toMatchObject({ service: 'svc-a', name: 'svc-a' });
+      expect(log.bindings()).toMatchObject({ service: 'svc-a' });
+      delete process.env.LOG_LEVEL;
+      const worker = process.env.JEST_WORKER_ID;
+      delete process.env.JEST_WORKER_ID;
+      try { expect(createLogger('b').level).toBe('info'); } finally { process.env.JEST_WORKER_ID = worker; }
     } finally {
       if (saved === undefined) delete process.env.LOG_LEVEL; else process.env.LOG_LEVEL = saved;
     }
@@ -606,6 +637,22 @@ describe('logs and data dirs', () => {
     expect(line.req.headers.host).toBe('h');
     expect(line.broker.user).toBe('u');
     expect(line.req.headers.authorization).toBe('[redacted]');
+  });
+
+  it("the kit's own logger writes JSON lines naming the service, with the same redaction", () => {
+    const saved = process.env.LOG_LEVEL;
+    const written: string[] = [];
+    try {
+      process.env.LOG_LEVEL = 'info';
+      const log = createLogger('svc-w');
+      // Where its lines go: replaced by an in-memory stream (pino reads the stream on every write).
+      (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = { write: (s: string) => { written.push(s); } };
+      log.info({ req: { headers: { authorization: 'Bearer SECRET-1' } }, db: { password: 'SECRET-2' } }, 'hello');
+    } finally {
+      if (saved === undefined) delete process.env.LOG_LEVEL; else process.env.LOG_LEVEL = saved;
+    }
+    const line = JSON.parse(written.join('').trim().split('\n').pop()!);
+    expect(line).toMatchObject({ level: 30, name: 'svc-w', service: 'svc-w', msg: 'hello', req: { headers: { authorization: '[redacted]' } }, db: { password: '[redacted]' } });
   });
 
   it('serviceDataDir: OCOPEA_DATA_DIR (created, 0700 even if it was looser), else .data/<service>; umask 077 after', () => {
