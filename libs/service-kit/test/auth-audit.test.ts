@@ -142,6 +142,20 @@ describe('the app around the handlers', () => {
     const loose = await request(mk(false)).get('/pets-api/broken');
     expect(loose.status).toBe(200);
     expect(loose.body).toEqual({ id: 42 });
+    // Outside jest (NODE_ENV not test), only OCOPEA_VALIDATE_RESPONSES=1 turns it on by default.
+    const saved = { node: process.env.NODE_ENV, flag: process.env.OCOPEA_VALIDATE_RESPONSES };
+    try {
+      process.env.NODE_ENV = 'production';
+      delete process.env.OCOPEA_VALIDATE_RESPONSES;
+      expect((await request(mk()).get('/pets-api/broken')).status).toBe(200);
+      process.env.OCOPEA_VALIDATE_RESPONSES = '1';
+      expect((await request(mk()).get('/pets-api/broken')).status).toBe(500);
+      process.env.OCOPEA_VALIDATE_RESPONSES = 'true';
+      expect((await request(mk()).get('/pets-api/broken')).status).toBe(200);
+    } finally {
+      process.env.NODE_ENV = saved.node;
+      if (saved.flag === undefined) delete process.env.OCOPEA_VALIDATE_RESPONSES; else process.env.OCOPEA_VALIDATE_RESPONSES = saved.flag;
+    }
   });
 
   it('the kit paths are left out of validation only at the start of the path under the base', async () => {
