@@ -134,7 +134,7 @@ describe('the app around the handlers', () => {
   });
 
   it('responses are validated unless validateResponses is false', async () => {
-    const mk = (validateResponses?: boolean) => createServiceApp({ name: 'v', spec: PETS_SPEC, logger: memoryLogger().log, validateResponses, routes: (r: never) => {
+    const mk = (validateResponses?: boolean) => createServiceApp({ name: 'v', spec: PETS_SPEC, logger: memoryLogger().log, validateResponses, routes: (r: unknown) => {
       (r as unknown as { get(p: string, h: () => unknown): void }).get('/broken', () => ({ status: 200, body: { id: 42 } }));
     } }).app;
     expect((await request(mk()).get('/pets-api/broken')).status).toBe(500);
@@ -179,7 +179,7 @@ describe('the app around the handlers', () => {
   });
 
   it('a handler that answered itself and still returns a result: its own answer stands', async () => {
-    const svc = createServiceApp({ name: 's', spec: { ...spec } as OpenApiDocument, logger: memoryLogger().log, routes: (r: never) => {
+    const svc = createServiceApp({ name: 's', spec: { ...spec } as OpenApiDocument, logger: memoryLogger().log, routes: (r: unknown) => {
       (r as unknown as { get(p: string, h: (c: { res: { status(n: number): { json(b: unknown): void } } }) => unknown): void })
         .get('/pets', ({ res }) => { res.status(200).json([{ id: 'own', name: 'own answer' }]); return { status: 200, body: [] }; });
     } });

@@ -440,7 +440,7 @@ describe('createServiceApp', () => {
 
   it('request log lines: info below 400, warn for 4xx, error for 5xx; none for /healthz', async () => {
     const logs = memoryLogger();
-    const svc = createServiceApp({ name: 'lv', spec: PETS_SPEC, logger: logs.log, routes: (r: never) => {
+    const svc = createServiceApp({ name: 'lv', spec: PETS_SPEC, logger: logs.log, routes: (r: unknown) => {
       const rr = r as unknown as { get(p: string, h: () => unknown): void };
       rr.get('/pets', () => ({ status: 200, body: [] }));
       rr.get('/crash', () => { throw new Error('x'); });
@@ -463,7 +463,7 @@ describe('createServiceApp', () => {
       '/things': { post: { operationId: 'make', 'x-ocopea-role': 'admin', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } }, 'application/merge-patch+json': { schema: { type: 'object' } } } },
         responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     } } as OpenApiDocument;
-    const svc = createServiceApp({ name: 'j', spec, logger: memoryLogger().log, routes: (r: never) => {
+    const svc = createServiceApp({ name: 'j', spec, logger: memoryLogger().log, routes: (r: unknown) => {
       (r as unknown as { post(p: string, h: (c: { body: Record<string, string> }) => unknown): void }).post('/things', ({ body }) => ({ status: 200, body: { keys: Object.keys(body), size: JSON.stringify(body).length } }));
     } });
     const big = await request(svc.app).post('/j/things').send({ v: 'x'.repeat(300_000) });
@@ -510,7 +510,7 @@ describe('typed routes', () => {
       },
     } } as OpenApiDocument;
     type R = { put(p: string, h: (c: { params: { id: string } }) => unknown): R; patch: R['put']; delete: R['put'] };
-    const svc = createServiceApp({ name: 'r', spec, logger: memoryLogger().log, routes: (r: never) => {
+    const svc = createServiceApp({ name: 'r', spec, logger: memoryLogger().log, routes: (r: unknown) => {
       (r as unknown as R)
         .put('/x/{id}', ({ params }) => ({ status: 200, body: { put: params.id }, headers: { 'x-extra': 'yes' } }))
         .patch('/x/{id}', () => ({ status: 204, body: { ignored: true } }))
