@@ -47,6 +47,16 @@ describe('waitFor', () => {
     expect(p.gaps()[2]).toBeGreaterThanOrEqual(38);
   });
 
+  it('caps the doubling at 1 s by default', async () => {
+    const at: number[] = [];
+    const t0 = Date.now();
+    await waitFor(async () => { at.push(Date.now() - t0); return at.length >= 4 ? 'up' : undefined; }, { initialDelayMs: 300 });
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    expect(gaps[1]).toBeGreaterThanOrEqual(590);
+    expect(gaps[2]).toBeGreaterThanOrEqual(990);
+    expect(gaps[2]).toBeLessThan(1_150);
+  });
+
   it('gives up with a 504 before sleeping past its deadline', async () => {
     const p = probe(Infinity, 'never');
     const t0 = Date.now();

@@ -99,9 +99,14 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
   app.use(requestLog(log));
   const withContext: RequestHandler = (req, _res, next) => runWithRequestContext({ requestId: String((req as Request & { id: unknown }).id) }, next);
   app.use(withContext);
+  const prefixes = basePath === '/' ? [''] : ['', basePath];
+  const healthzPaths = new Set(prefixes.map((prefix) => `${prefix}/healthz`));
   app.use((req, res, next) => {
     if (!built.draining) return next();
     res.setHeader('connection', 'close');
+    // /healthz answers for itself while draining (503 `draining`, with the service and instance id): a starter can
+    // tell a process that is stopping from one that is gone or broken.
+    if ((req.method === 'GET' || req.method === 'HEAD') && healthzPaths.has(req.path)) return next();
     res.status(503).json({ code: 503, message: `${opts.name} is shutting down`, reason: 'unavailable' });
   });
 
@@ -131,7 +136,7 @@ export function createServiceApp<Paths>(opts: ServiceOptions<Paths>): ServiceApp
     });
     docsRouter.then((r) => r(req, res, next), next);
   };
-  for (const prefix of basePath === '/' ? [''] : ['', basePath]) {
+  for (const prefix of prefixes) {
     app.get(`${prefix}/healthz`, healthz);
     app.get(`${prefix}/openapi.json`, specJson);
     app.use(`${prefix}/docs`, docs);

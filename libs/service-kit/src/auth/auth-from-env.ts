@@ -56,7 +56,6 @@ export function authFromEnv(o: AuthEnvOptions): Authenticator {
   if (!sources.length) {
     const file = path.join(o.dataDir(), 'admin-token');
     const token = generatedAdminToken(file);
-    book.setFileEntries([]);
     fixed.push({ name: 'admin', role: 'admin', sha256: sha256(token) });
     sources.push(`generated admin token in ${file}`);
     o.log.warn({ file }, `no credentials configured: the admin token is in ${file} (use: curl -H "Authorization: Bearer $(cat ${file})" ...)`);
