@@ -111,6 +111,12 @@ describe('hub router', () => {
     await until(async () => (await request(app.app).get(`${H}/test-dev/saved-images/${img.body}`)).body.state === 'created');
     const list = await request(app.app).get(`${H}/test-dev/saved-images`).query({ appTemplateId: templateId }).expect(200);
     expect(list.body.map((s: { id: string }) => s.id)).toContain(img.body);
+    // Paging, and what a careless or hostile caller sends instead of a page.
+    expect((await request(app.app).get(`${H}/test-dev/saved-images`).query({ pageSize: 1 }).expect(200)).body).toHaveLength(1);
+    for (const q of [{ pageSize: 0 }, { pageSize: 'x' }, { pageSize: 5000 }, { pageSize: 1, pageNumber: -1 }, { pageNumber: 2 }]) {
+      const r = await request(app.app).get(`${H}/test-dev/saved-images`).query(q).expect(400);
+      expect(r.body).toMatchObject({ code: 400, message: expect.stringMatching(/page/i) });
+    }
     await request(app.app).post(`${H}/commands/deploy-saved-image`).send({ appInstanceName: 'img-src', savedImageId: img.body, userId: USER, siteId, deploymentPlan: p }).expect(409);
     await request(app.app).post(`${H}/commands/deploy-saved-image`).send({ appInstanceName: 'img-2', savedImageId: img.body, userId: USER, siteId: MISSING, deploymentPlan: p }).expect(400);
     const d = await request(app.app).post(`${H}/commands/deploy-saved-image`).send({ appInstanceName: 'img-2', savedImageId: img.body, userId: USER, siteId, deploymentPlan: p }).expect(201);

@@ -177,6 +177,12 @@ describe('Site HTTP API (responses validated against specs/site.yaml)', () => {
     expect(hist.body.map((c: { copyId: string }) => c.copyId)).toEqual([created.body]);
     expectError(await request(app).get(`${api}/site/app-instance/${id}/copy-history?intervalStart=10&intervalEnd=5`), 400, /before/);
     expectError(await request(app).get(`${api}/site/app-instance/${id}/copy-history?intervalStart=99999999999999999999`), 400, /intervalStart must be epoch milliseconds/);
+    // Paging: one page, and what a careless or hostile caller sends instead of a page.
+    expect((await request(app).get(`${api}/site/app-instance/${id}/copy-history?pageSize=1&pageNumber=0`).expect(200)).body).toHaveLength(1);
+    expect((await request(app).get(`${api}/site/app-instance/${id}/copy-history?pageSize=1&pageNumber=1`).expect(200)).body).toEqual([]);
+    for (const q of ['pageSize=0', 'pageSize=-1', 'pageSize=abc', 'pageSize=1001', 'pageSize=1&pageNumber=-1', 'pageSize=1&pageNumber=1e9', 'pageNumber=1']) {
+      expectError(await request(app).get(`${api}/site/app-instance/${id}/copy-history?${q}`), 400, /page/i);
+    }
     const stats = await request(app).get(`${api}/site/app-instance/${id}/stats`);
     expect(stats.body.productionCopyStatistics[0]).toEqual({ dsbName: 'pg-dsb', bindName: 'db', storageType: 'fake', size: 10 });
     const dsCopyId = copy.body.dataServiceCopies[0].copyId;
