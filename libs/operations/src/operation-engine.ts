@@ -224,7 +224,11 @@ export class OperationEngine {
         return;
       }
       op.state = ctx.state;
-      await this.fail(op, (err as Error)?.message ?? String(err), true).catch((e) => { if (!(e instanceof LeaseLostError)) throw e; });
+      // A failure that cannot be written (the database went away) is reported, not thrown: nothing awaits a worker,
+      // and a rejection nobody handles ends the process. The operation stays `running` under a lease nobody renews
+      // once this worker is gone, so a later claim takes it over (resumed, or failed if it cannot be) — never lost.
+      await this.fail(op, (err as Error)?.message ?? String(err), true)
+        .catch((e) => { if (!(e instanceof LeaseLostError)) (this.opts.onError ?? defaultOnError)(e, op.id); });
     }
   }
 

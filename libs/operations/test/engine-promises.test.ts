@@ -560,6 +560,43 @@ describe.each(STORES)('operation engine promises on %s', (_label, openStore) => 
     });
   });
 
+  describe('a failure that cannot be written', () => {
+    it('is reported, not thrown; the operation is taken over and failed once the database answers again', async () => {
+      const name = uniqueKind('unwritable-failure');
+      let breakFailWrites = true;
+      const flaky: SqlDb = {
+        kind: store.db.kind, exec: (s) => store.db.exec(s), transaction: (fn) => store.db.transaction(fn), close: async () => undefined,
+        cachedQuery: (s, p) => store.db.cachedQuery(s, p),
+        query: async (s, p) => {
+          if (breakFailWrites && /SET phase=\$2, error=/.test(s)) throw new Error('connection reset');
+          return store.db.query(s, p);
+        },
+      };
+      const reported: [unknown, string | undefined][] = [];
+      const unhandled: unknown[] = [];
+      const onUnhandled = (r: unknown) => { unhandled.push(r); };
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const failing = recorded(name, 'x', [], { resumable: false, steps: ['only'], during: () => { throw new Error('step broke'); } });
+        const engine = e.make(flaky, { ...SHORT, onError: (err, id) => reported.push([err, id]) }).register(failing);
+        await engine.start();
+        const op = await engine.submit(name, 'app', {});
+        await until('the unwritable failure reported', () => reported.length > 0 || undefined, 5_000);
+        expect(reported[0]).toEqual([expect.objectContaining({ message: 'connection reset' }), op.id]);
+        expect((await engine.get(op.id)).phase).toBe('running'); // not written, not lost
+        breakFailWrites = false;
+        // Its lease lapses; the next claim takes it over and, the kind not being resumable, fails it instead of re-running.
+        const final = await engine.waitForFinal(op.id, 5_000);
+        expect(final.phase).toBe('failed');
+        expect(final.error).toMatch(/stopped renewing its lease|step broke/);
+        await new Promise((r) => setImmediate(r));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+  });
+
   describe('start()', () => {
     it('fails open operations of kinds it does not know, and restarts at the first step when the recorded step is gone', async () => {
       const known = uniqueKind('known');
