@@ -376,3 +376,45 @@ function parseContentRange(v: string | undefined): CopyDownload['range'] {
   const m = v ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(v.trim()) : null;
   return m ? { start: Number(m[1]), end: Number(m[2]), size: Number(m[3]) } : undefined;
 }
+
+/** What a CRB says of a stored copy without sending it: whether it holds it, its size and the digests it announces. */
+export type CopyProbe =
+  | { found: false }
+  | { found: true; size?: number; digests: Partial<Record<CopyDigestAlgorithm, string>> };
+
+/**
+ * Asks the CRB for the first byte of a copy (`Range: bytes=0-0`) and reads what the answer says of the whole copy:
+ * its digests (which always describe the whole copy) and its size (`Content-Range`, or `Content-Length` of a CRB
+ * that ignores ranges — whose body is then not read). A broker keeping a local golden copy of a CRB copy asks this
+ * before every clone: a copy that is gone or holds other bytes (another digest) must not be cloned from a stale
+ * golden. `{found: false}` on 404; a 502 `BadGatewayError` for anything else the CRB answers or when it cannot be
+ * reached within `idleTimeoutMs` (default 10 s: a probe is small, and a clone waits on it).
+ */
+export function probeCopy(o: { url: string; copyId: string; signal?: AbortSignal; idleTimeoutMs?: number; peer?: string }): Promise<CopyProbe> {
+  const peer = o.peer ?? 'CRB';
+  const target = new URL(`${o.url.replace(/\/+$/, '')}${COPY_DATA_PATHS.download(o.copyId)}`);
+  const where = `GET ${redactCapabilities(target.href)}`;
+  return new Promise<CopyProbe>((resolve, reject) => {
+    const req = agentFor(target).request(target, {
+      method: 'GET', headers: { accept: 'application/octet-stream, application/json', range: 'bytes=0-0' }, signal: o.signal, ...peerTlsOptions(),
+      timeout: o.idleTimeoutMs ?? 10_000,
+    });
+    req.on('timeout', () => req.destroy(badGateway(`${peer} at ${where} did not answer within ${seconds(o.idleTimeoutMs ?? 10_000)}`)));
+    req.on('error', (err) => reject(err instanceof OcopeaError ? err : badGateway(`${peer} unreachable on ${where}: ${err.message}`, err)));
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      if (status === 404) { res.resume(); resolve({ found: false }); return; }
+      if (status !== 200 && status !== 206) {
+        readSmallBody(res).then((text) => reject(badGateway(`${peer} answered ${status} to ${where}: ${errorMessage(text)}`)), reject);
+        return;
+      }
+      const range = status === 206 ? parseContentRange(res.headers['content-range']) : undefined;
+      const cl = res.headers['content-length'];
+      const size = range ? range.size : cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined;
+      // Only the headers matter: a 206 body is one byte, a 200 (a CRB ignoring ranges) is not worth reading.
+      res.destroy();
+      resolve({ found: true, size, digests: announcedDigests(res.headers) });
+    });
+    req.end();
+  });
+}

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { COPY_PROTOCOL, COPY_PROTOCOL_VERSION, downloadCopy, uploadCopy, type CopyDigestAlgorithm } from '@ocopea/api';
 import { BadRequestError, ConflictError, NotFoundError, OcopeaError, redactCapabilities } from '@ocopea/errors';
 import { checkCopyProtocol, crbLocation, checkCrbId } from './copy-protocol';
-import type { InstanceRecord, InstanceRegistry, InstanceState } from './instance-registry';
+import type { GoldenCopies } from './golden-copies';
+import type { InstanceRecord, InstanceRegistry, InstanceState, LoadRecord } from './instance-registry';
 
 /** A plan as a backend offers it (`copyProtocols` are added by the broker: always shpanRest 1.0). */
 export interface PlanInfo {
@@ -95,6 +96,16 @@ export interface InstanceDetails extends InstanceView {
   instanceId: string;
   state: InstanceState;
   stateMessage: string | null;
+  /** Extension: the copy the instance was created from, and how its data got there the last time (create or reset). */
+  restoredFrom?: { copyId: string; path?: LoadRecord['path']; ms?: number; at?: number };
+}
+
+/** Extension of the broker's info: what it can do beyond the orcs contract. */
+export interface BrokerCapabilities {
+  /** `POST /service_instances/{id}/reset` brings an instance created from a copy back to that copy. */
+  reset: boolean;
+  /** How instances of a copy already restored here are cut locally (null: every restore is a full one). */
+  localClone: { method: string; budgetBytes: number } | null;
 }
 
 export interface CopyOutcome {
@@ -149,10 +160,17 @@ export class DsbBroker<E> {
   private readonly deleting = new Set<string>();
   private closed = false;
 
-  constructor(readonly backend: DsbBackend<E>, readonly registry: InstanceRegistry<E>, private readonly log: Logger = quietLog, private readonly streaming: StreamingOptions = {}) {}
+  /** Golden copies thrown away after a crash before any load may use them. */
+  private goldensReady: Promise<void> = Promise.resolve();
+
+  constructor(readonly backend: DsbBackend<E>, readonly registry: InstanceRegistry<E>, private readonly log: Logger = quietLog, private readonly streaming: StreamingOptions = {},
+    readonly goldens?: GoldenCopies<E>) {}
 
   /** Resumes what a previous process left half done. Call once before serving. */
   recover(): void {
+    if (this.goldens) {
+      this.goldensReady = this.goldens.recover().catch((err) => this.log.error({ err }, 'could not drop half-built golden copies'));
+    }
     for (const rec of this.registry.list()) {
       if (rec.state === 'CREATING') {
         this.log.warn({ instanceId: rec.instanceId }, 'instance was CREATING when the broker stopped: creating it again');
@@ -166,8 +184,11 @@ export class DsbBroker<E> {
 
   async info() {
     const i = await this.backend.info();
+    const g = this.goldens?.enabled ? this.goldens : undefined;
+    const capabilities: BrokerCapabilities = { reset: true, localClone: g ? { method: await g.backend.cloneMethod(), budgetBytes: g.budgetBytes } : null };
     return {
       ...i,
+      capabilities,
       plans: i.plans.map((p) => ({ ...p, dsbSettings: p.dsbSettings ?? {}, copyProtocols: [{ copyProtocol: COPY_PROTOCOL, copyProtocolVersion: COPY_PROTOCOL_VERSION }] })),
     };
   }
@@ -223,7 +244,33 @@ export class DsbBroker<E> {
       ...(view.size !== undefined ? { size: view.size } : {}),
       state: rec.state,
       stateMessage: rec.stateMessage,
+      ...(rec.restore ? { restoredFrom: { copyId: rec.restore.copyId, ...(rec.loaded ?? {}) } } : {}),
     };
+  }
+
+  /**
+   * Extension: brings an instance created from a copy back to that copy, keeping its endpoint and credentials (its
+   * data is dropped and loaded again — from the golden copy when the broker keeps one). The instance is `CREATING`
+   * until done, then `RUNNING` or `ERROR`, as after a create; a restart mid-reset redoes it. 409 for an instance not
+   * created from a copy, not `RUNNING` or `ERROR`, being deleted or being copied (its copy would read half-reset data).
+   */
+  async reset(id: string): Promise<{ instanceId: string }> {
+    if (this.closed) throw new OcopeaError(503, 'unavailable', 'the broker is shutting down');
+    const check = () => {
+      const rec = this.require(id);
+      if (!rec.restore) throw new ConflictError(`service instance '${id}' was not created from a copy: there is nothing to reset it to`);
+      if (this.deleting.has(id) || rec.state === 'REMOVING') throw new ConflictError(`service instance '${id}' is being deleted`);
+      if (rec.state !== 'RUNNING' && rec.state !== 'ERROR') throw new ConflictError(`service instance '${id}' is ${rec.state}; only a RUNNING or ERROR instance can be reset`);
+      if ([...this.copies.values()].some((c) => c.instanceId === id)) throw new ConflictError(`service instance '${id}' is being copied; reset it once the copy is done`);
+      return rec;
+    };
+    check();
+    await this.backend.ping();
+    check(); // again: a copy or a delete may have started while the server was asked
+    const next = await this.registry.update(id, { state: 'CREATING', stateMessage: null, loaded: null });
+    this.log.info({ instanceId: id, copyId: next!.restore!.copyId }, 'resetting instance to its copy');
+    this.runCreate(next!, true);
+    return { instanceId: id };
   }
 
   /**
@@ -300,8 +347,10 @@ export class DsbBroker<E> {
     for (const c of this.copies.keys()) c.abort();
     const pending = [...this.tasks.values()];
     for (const t of pending) t.abort.abort();
+    await this.goldens?.close();
     await Promise.all(pending.map((t) => t.done));
     await this.registry.flush();
+    await this.goldens?.registry.flush();
   }
 
   /** Waits until no background task runs for `id` (tests). */
@@ -329,13 +378,23 @@ export class DsbBroker<E> {
       try {
         if (again) await this.backend.discard(rec);
         const src = rec.restore;
-        const openCopy = src ? async () => (await downloadCopy({
-          url: src.url, copyId: src.copyId, signal, onBytes: this.streaming.onBytes, prefer: this.streaming.digest, idleTimeoutMs: this.streaming.crbIdleTimeoutMs,
-        })).stream : undefined;
-        await this.backend.create(rec, openCopy, signal);
+        const download = (prefer = this.streaming.digest, until = signal) => downloadCopy({
+          url: src!.url, copyId: src!.copyId, signal: until, onBytes: this.streaming.onBytes, prefer, idleTimeoutMs: this.streaming.crbIdleTimeoutMs,
+        });
+        const started = Date.now();
+        let path: LoadRecord['path'] | undefined;
+        if (src && this.goldens) {
+          await this.goldensReady;
+          path = await this.goldens.load(rec, src, download, signal);
+        }
+        if (!path) {
+          await this.backend.create(rec, src ? async () => (await download()).stream : undefined, signal);
+          if (src) path = 'full-restore';
+        }
         if (signal.aborted) throw new Error('aborted');
-        await this.registry.update(id, { state: 'RUNNING', stateMessage: null });
-        this.log.info({ instanceId: id, restoredFrom: src?.copyId }, 'instance RUNNING');
+        const loaded: LoadRecord | null = path ? { path, ms: Date.now() - started, at: Date.now() } : null;
+        await this.registry.update(id, { state: 'RUNNING', stateMessage: null, loaded });
+        this.log.info({ instanceId: id, restoredFrom: src?.copyId, ...(loaded ?? {}) }, 'instance RUNNING');
       } catch (err) {
         if (signal.aborted) {
           // Shutting down or being deleted: leave the state to whoever aborted us (restart redoes CREATING).

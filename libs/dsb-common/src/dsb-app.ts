@@ -28,6 +28,7 @@ export function createDsbApp<E>(name: string, broker: DsbBroker<E>, logger?: Log
         return { status: 200, body: maySeeSecrets(req) || !view.binding ? view : { ...view, binding: redactBinding(view.binding) } };
       });
       r.delete('/service_instances/{instanceId}', async ({ params }) => ({ status: 200, body: await broker.delete(params.instanceId) }));
+      r.post('/service_instances/{instanceId}/reset', async ({ params }) => ({ status: 202, body: await broker.reset(params.instanceId) }));
       r.post('/service_instances/{instanceId}/copy', async ({ params, body }) => ({ status: 200, body: await broker.copy(params.instanceId, body) }));
     },
   });

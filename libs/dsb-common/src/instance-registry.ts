@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { WriteQueue, writeFileAtomic } from './atomic-file';
 
 /** Lifecycle state of an instance, as it travels on the wire (upper case). */
 export type InstanceState = 'CREATING' | 'RUNNING' | 'ERROR' | 'REMOVING';
@@ -23,7 +23,19 @@ export interface InstanceRecord<E> {
   stateMessage: string | null;
   createdAt: number;
   restore: RestoreSource | null;
+  /** How the instance's data was last loaded from its copy (absent for an empty instance or before it ran). */
+  loaded?: LoadRecord | null;
   extra: E;
+}
+
+/**
+ * How a copy came into an instance: `full-restore` (downloaded from the CRB and replayed by the backend's tool) or
+ * `local-clone` (cut from a golden copy the broker keeps), how long it took and when it finished.
+ */
+export interface LoadRecord {
+  path: 'full-restore' | 'local-clone';
+  ms: number;
+  at: number;
 }
 
 interface RegistryFile<E> { version: 1; instances: InstanceRecord<E>[] }
@@ -35,7 +47,7 @@ interface RegistryFile<E> { version: 1; instances: InstanceRecord<E>[] }
  */
 export class InstanceRegistry<E> {
   private readonly items = new Map<string, InstanceRecord<E>>();
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = new WriteQueue();
 
   private constructor(readonly file: string) {}
 
@@ -83,27 +95,9 @@ export class InstanceRegistry<E> {
   }
 
   /** Waits for pending writes. */
-  flush(): Promise<void> { return this.writing; }
+  flush(): Promise<void> { return this.writes.flush(); }
 
   private persist(): Promise<void> {
-    // Each write captures the state at the time it runs, so the last write always carries the latest state.
-    const run = this.writing.then(() => this.writeNow(), () => this.writeNow());
-    this.writing = run.catch(() => undefined);
-    return run;
-  }
-
-  private async writeNow(): Promise<void> {
-    const body: RegistryFile<E> = { version: 1, instances: [...this.items.values()] };
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(JSON.stringify(body, null, 1));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, this.file);
-    const dir = await open(path.dirname(this.file), 'r');
-    try { await dir.sync(); } catch { /* some filesystems refuse fsync on directories */ } finally { await dir.close(); }
+    return this.writes.run(() => writeFileAtomic(this.file, JSON.stringify({ version: 1, instances: [...this.items.values()] } satisfies RegistryFile<E>, null, 1)));
   }
 }

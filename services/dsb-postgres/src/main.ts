@@ -11,6 +11,8 @@ import { ocopea } from '../package.json';
 //   DSB_POSTGRES_DUMP_COMPRESSION  pg_dump --compress level 0-9 (default 0)
 //   DSB_POSTGRES_STDIO_BUFFER stdio buffer of pg_dump output / pg_restore input through stdbuf (default 1M, 0 = off)
 //   DSB_POSTGRES_DB_PREFIX    prefix of database/role names (default ocopea_); distinct per broker sharing a server
+//   DSB_POSTGRES_GOLDEN_BUDGET_MB  disk budget of golden copies (one template database per restored copy, later
+//                             restores of it are cloned locally), MiB; default 10240, 0 = off
 //   OCOPEA_DATA_DIR           where instances.json (the instance registry) lives; PORT (default 8083)
 //   OCOPEA_STREAM_GC_EVERY_MB MiB streamed between two young-generation GCs (0 = never; default: package.json
 //                             ocopea.runtime.streamGcEveryMb, 2 — why not the kit's 8: README)
@@ -27,6 +29,7 @@ const { svc, broker, backend } = createDsbPostgresApp({
   dumpCompression: envNumber('DSB_POSTGRES_DUMP_COMPRESSION', { max: 9 }),
   namePrefix: env.DSB_POSTGRES_DB_PREFIX || undefined,
   stdioBuffer: env.DSB_POSTGRES_STDIO_BUFFER || undefined,
+  goldenBudgetMb: envNumber('DSB_POSTGRES_GOLDEN_BUDGET_MB'),
   streaming: { onBytes: streamReclaimerFromEnv(ocopea.runtime.streamGcEveryMb), digest: copyDigestFromEnv(), crbIdleTimeoutMs: envNumber('DSB_CRB_IDLE_TIMEOUT_MS') },
 });
 broker.recover();

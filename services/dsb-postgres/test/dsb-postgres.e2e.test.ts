@@ -69,6 +69,12 @@ async function fillRows(uri: string) {
     await c.query('CREATE INDEX notes_body ON notes (body)');
   });
 }
+/** The golden databases this run's broker keeps (its registry; the server is shared with other runs). */
+const goldenDbs = (): string[] => {
+  try {
+    return (JSON.parse(readFileSync(path.join(dsb.dataDir, 'goldens.json'), 'utf8')) as { goldens: { name: string }[] }).goldens.map((g) => `ocopea_${g.name}`);
+  } catch { return []; }
+};
 const snapshot = (uri: string) => withDb(uri, async (c) => (await c.query('SELECT id, body, tags FROM notes ORDER BY id')).rows);
 
 function findFile(dir: string, name: string): string | undefined {
@@ -91,7 +97,9 @@ afterAll(async () => {
   while (Date.now() < deadline && (await call('GET', '/service_instances')).body?.some((x: { instanceId: string }) => x.instanceId.startsWith(RUN))) {
     await new Promise((r) => setTimeout(r, 100));
   }
+  const goldens = dsb ? goldenDbs() : [];
   await Promise.all([dsb?.stop(), crb?.stop(), fake?.close()]);
+  for (const db of goldens) await adminQuery(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`).catch(() => undefined);
   for (const d of [dsb?.dataDir, crb?.dataDir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
@@ -187,6 +195,13 @@ describe('dsb-postgres', () => {
     bad[bad.length - 100] ^= 0xff;
     writeFileSync(file!, bad);
     try {
+      // The broker's golden copy holds the bytes the CRB's digest names: a clone of it is right, whatever rotted since.
+      await createInstance(id('fromgolden'), { restoreInfo: restoreInfo(copyId, await readUrl(copyId)) });
+      const g = await waitState(id('fromgolden'), ['RUNNING', 'ERROR']);
+      expect(g).toMatchObject({ state: 'RUNNING', restoredFrom: { copyId, path: 'local-clone' } });
+      expect(await snapshot(g.binding.uri)).toEqual(await snapshot(source.binding.uri));
+      // A golden someone could have written to is not trusted: the next restore is a full one, of the rotten bytes.
+      for (const db of goldenDbs()) await adminQuery(`ALTER DATABASE "${db}" WITH ALLOW_CONNECTIONS true`);
       await createInstance(id('bad'), { restoreInfo: restoreInfo(copyId, await readUrl(copyId)) });
       const r = await waitState(id('bad'), ['RUNNING', 'ERROR']);
       expect(r.state).toBe('ERROR');

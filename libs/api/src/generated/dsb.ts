@@ -152,6 +152,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/service_instances/{instanceId}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service instance id (see `createServiceInstance.instanceId` for the allowed characters). */
+                instanceId: components["parameters"]["instanceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring an instance back to the copy it was created from (extension).
+         * @description Extension (not in orcs; advertised by `capabilities.reset` in the broker's info). Throws away the instance's
+         *     data and loads the copy it was created from again — cut from the broker's golden copy when it keeps one
+         *     (`capabilities.localClone`), else a full restore from the CRB — keeping its `binding` (endpoint and
+         *     credentials) unchanged. Answers 202 at once; the instance is `CREATING` until done, then `RUNNING` (or `ERROR`
+         *     with `stateMessage`), as after a create. A broker restarted mid-reset finishes it.
+         *
+         *     409 when the instance was not created from a copy (`restoreInfo`), is not `RUNNING` or `ERROR` (still
+         *     creating, already resetting, being removed) or is being copied; 404 for an unknown instance.
+         */
+        post: operations["resetServiceInstance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -224,6 +254,25 @@ export interface components {
             /** @example PostgreSQL databases on a shared server */
             description?: string;
             plans?: components["schemas"]["dsbPlan"][];
+            capabilities?: components["schemas"]["dsbCapabilities"];
+        };
+        /** @description Extension (not in orcs): what this broker can do beyond the orcs contract. Absent from orcs brokers: a Site treats a missing field as false / null. */
+        dsbCapabilities: {
+            /** @description `POST /service_instances/{instanceId}/reset` is served. */
+            reset: boolean;
+            /** @description The broker keeps a golden copy of each copy it restored and cuts later instances of the same copy from it locally, after checking with the CRB that the copy still has the digest the golden was built from. Null: every restore downloads the copy. */
+            localClone: {
+                /**
+                 * @description How a clone is cut: `template-file-copy` (PostgreSQL `CREATE DATABASE … TEMPLATE … STRATEGY FILE_COPY`: a file copy, time grows with size), `template-file-copy-clone` (the same with PostgreSQL 18 `file_copy_method = clone` on a reflink filesystem: size-independent), `reflink` (directory copied with reflinks), `copy` (plain file copy).
+                 * @example template-file-copy
+                 */
+                method: string;
+                /**
+                 * Format: int64
+                 * @description Disk the golden copies may take together; least recently used ones are evicted beyond it.
+                 */
+                budgetBytes: number;
+            } | null;
         };
         /** @description A service plan. */
         dsbPlan: {
@@ -335,6 +384,25 @@ export interface components {
             state: "CREATING" | "RUNNING" | "ERROR" | "REMOVING" | "creating" | "running" | "error" | "removing";
             /** @description Extension (not in orcs): why the instance is `ERROR` (e.g. the restore failed); null otherwise. */
             stateMessage?: string | null;
+            /** @description Extension (not in orcs): the copy the instance was created from, and how its data got there the last time it was loaded (by the create, or by a reset). Absent for an instance created empty. */
+            restoredFrom?: {
+                copyId: string;
+                /**
+                 * @description `full-restore`: downloaded from the CRB and replayed; `local-clone`: cut from the broker's golden copy of the same copy. Absent until loaded.
+                 * @enum {string}
+                 */
+                path?: "full-restore" | "local-clone";
+                /**
+                 * Format: int64
+                 * @description How long the load took
+                 */
+                ms?: number;
+                /**
+                 * Format: int64
+                 * @description When it finished
+                 */
+                at?: number;
+            };
         };
         /** @description One network endpoint of an instance. */
         bindingPort: {
@@ -834,6 +902,36 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Internal"];
+        };
+    };
+    resetServiceInstance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service instance id (see `createServiceInstance.instanceId` for the allowed characters). */
+                instanceId: components["parameters"]["instanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reset started. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["serviceInstance"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Internal"];
         };

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import path from 'node:path';
 import pg from 'pg';
 import { ConflictError, UnavailableError } from '@ocopea/errors';
-import { feedTool, findStdbuf, runTool, type Tool, type BrokerInfo, type DsbBackend, type DumpStream, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
+import { feedTool, findStdbuf, runTool, type Tool, type BrokerInfo, type DsbBackend, type DumpStream, type GoldenBackend, type InstanceRecord, type InstanceView } from '@ocopea/dsb-common';
 
 /** What the broker keeps per instance (in its registry file, mode 0600). */
 export interface PgInstance {
@@ -64,7 +64,7 @@ const ICON = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 6
 `);
 
 /** Databases with a dedicated role each, on one PostgreSQL server; copies with pg_dump -Fc, restores with pg_restore. */
-export class PostgresBackend implements DsbBackend<PgInstance> {
+export class PostgresBackend implements DsbBackend<PgInstance>, GoldenBackend<PgInstance> {
   readonly name = 'dsb-postgres';
   readonly facility = 'pg_dump';
   private readonly pool: pg.Pool;
@@ -160,21 +160,113 @@ export class PostgresBackend implements DsbBackend<PgInstance> {
     }
   }
 
-  async create(rec: InstanceRecord<PgInstance>, openCopy: (() => Promise<Readable>) | undefined, signal: AbortSignal): Promise<void> {
-    const { database, role, password } = rec.extra;
+  /** The instance's login role, created or (an interrupted create, a reset) given its password again. */
+  private async ensureRole(role: string, password: string): Promise<void> {
     const roles = await this.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
     await this.query(`${roles.rowCount ? 'ALTER' : 'CREATE'} ROLE ${ident(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal(password)}`);
-    const dbs = await this.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!dbs.rowCount) await this.query(`CREATE DATABASE ${ident(database)} OWNER ${ident(role)} TEMPLATE template0 ENCODING 'UTF8'`);
-    // Only its own role (and superusers) may connect.
+  }
+
+  /** Only its own role (and superusers) may connect to an instance's database. */
+  private async restrictTo(database: string, role: string): Promise<void> {
     await this.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
     await this.query(`GRANT ALL ON DATABASE ${ident(database)} TO ${ident(role)}`);
-    if (!openCopy || signal.aborted) return;
+  }
 
+  async create(rec: InstanceRecord<PgInstance>, openCopy: (() => Promise<Readable>) | undefined, signal: AbortSignal): Promise<void> {
+    const { database, role, password } = rec.extra;
+    await this.ensureRole(role, password);
+    const dbs = await this.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!dbs.rowCount) await this.query(`CREATE DATABASE ${ident(database)} OWNER ${ident(role)} TEMPLATE template0 ENCODING 'UTF8'`);
+    await this.restrictTo(database, role);
+    if (!openCopy || signal.aborted) return;
+    await this.restore(database, role, openCopy, signal);
+  }
+
+  /** pg_restore of a copy into `database`; objects are created as `role` (--role after connecting as admin), whatever owned them at dump time. */
+  private async restore(database: string, role: string, openCopy: () => Promise<Readable>, signal: AbortSignal): Promise<void> {
     const source = await openCopy();
-    // Objects are created as the instance's role (--role after connecting as admin), whatever owned them at dump time.
     const tool = this.tool('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--role=${role}`, `--dbname=${database}`], 'input', database);
     await feedTool(source, tool, signal);
+  }
+
+  // ---- golden copies (GoldenBackend) ----
+  // A golden is a database `<prefix>g_<16 hex>` owned by the admin, which nobody may connect to once built
+  // (ALLOW_CONNECTIONS false). Its objects belong to one NOLOGIN role, `<prefix>golden`, which owns no database: a
+  // clone made with `CREATE DATABASE … TEMPLATE golden STRATEGY FILE_COPY` then gets them with `REASSIGN OWNED BY
+  // <golden role> TO <instance role>` run inside the clone — which touches the clone's objects and the role's shared
+  // objects (none), never the golden or another clone.
+
+  private get prefix(): string { return this.cfg.namePrefix ?? PG_NAME_PREFIX; }
+  private goldenDb(name: string): string { return `${this.prefix}${name}`; }
+  private get goldenRole(): string { return `${this.prefix}golden`; }
+
+  /** Runs `sql` as the admin inside `database` (a golden being built, a fresh clone). */
+  private async inDatabase(database: string, sql: string): Promise<void> {
+    const url = new URL(this.cfg.adminUrl);
+    url.pathname = `/${encodeURIComponent(database)}`;
+    const client = new pg.Client({ connectionString: url.href, connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query(sql);
+    } catch (err) {
+      throw new UnavailableError(`postgres server: ${sql.split(' ').slice(0, 2).join(' ')} in ${database} failed: ${(err as Error).message}`, { cause: err });
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async cloneMethod(): Promise<string> {
+    // PostgreSQL 18 copies a template's files with reflinks (`file_copy_method = clone`) where the filesystem can:
+    // then a clone takes the same time at any size. Before 18 the setting does not exist (NULL).
+    const r = await this.query("SELECT current_setting('file_copy_method', true) AS m").catch(() => undefined);
+    return r?.rows[0]?.m === 'clone' ? 'template-file-copy-clone' : 'template-file-copy';
+  }
+
+  async buildGolden(name: string, openCopy: () => Promise<Readable>, signal: AbortSignal): Promise<void> {
+    const db = this.goldenDb(name);
+    const role = this.goldenRole;
+    const roles = await this.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    if (!roles.rowCount) await this.query(`CREATE ROLE ${ident(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`).catch(async (err) => {
+      // Two first builds at once: the other one created it.
+      if (!(await this.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount) throw err;
+    });
+    await this.query(`DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
+    await this.query(`CREATE DATABASE ${ident(db)} TEMPLATE template0 ENCODING 'UTF8'`);
+    await this.query(`REVOKE ALL ON DATABASE ${ident(db)} FROM PUBLIC`);
+    await this.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${ident(db)} TO ${ident(role)}`);
+    // The restore runs as the golden role, which must be able to create in `public` (owned by the database owner).
+    await this.inDatabase(db, `ALTER SCHEMA public OWNER TO ${ident(role)}`);
+    await this.restore(db, role, openCopy, signal);
+    if (signal.aborted) throw new Error('aborted');
+    // From now on nobody connects (superusers neither): the golden only changes by being dropped.
+    await this.query(`ALTER DATABASE ${ident(db)} WITH ALLOW_CONNECTIONS false`);
+  }
+
+  async goldenIntact(name: string): Promise<boolean> {
+    const r = await this.query(
+      'SELECT d.datallowconn, (SELECT count(*) FROM pg_stat_activity a WHERE a.datid = d.oid)::int AS sessions FROM pg_database d WHERE d.datname = $1', [this.goldenDb(name)]);
+    return r.rowCount === 1 && r.rows[0].datallowconn === false && r.rows[0].sessions === 0;
+  }
+
+  async cloneGolden(name: string, rec: InstanceRecord<PgInstance>): Promise<void> {
+    const { database, role, password } = rec.extra;
+    await this.ensureRole(role, password);
+    // What an interrupted clone left is thrown away: a clone is all or nothing.
+    await this.query(`DROP DATABASE IF EXISTS ${ident(database)} WITH (FORCE)`);
+    const strategy = Number(this.serverMajor ?? 15) >= 15 ? ' STRATEGY FILE_COPY' : ''; // before 15 it is the only way
+    await this.query(`CREATE DATABASE ${ident(database)} OWNER ${ident(role)} TEMPLATE ${ident(this.goldenDb(name))}${strategy}`);
+    await this.inDatabase(database, `REASSIGN OWNED BY ${ident(this.goldenRole)} TO ${ident(role)}`);
+    await this.restrictTo(database, role);
+  }
+
+  async dropGolden(name: string): Promise<void> {
+    await this.query(`DROP DATABASE IF EXISTS ${ident(this.goldenDb(name))} WITH (FORCE)`);
+  }
+
+  async goldenSize(name: string): Promise<number> {
+    const r = await this.query('SELECT pg_database_size(datname)::text AS size FROM pg_database WHERE datname = $1', [this.goldenDb(name)]);
+    return r.rowCount ? Number(r.rows[0].size) : 0;
   }
 
   async discard(rec: InstanceRecord<PgInstance>): Promise<void> {
