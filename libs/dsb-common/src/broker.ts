@@ -376,8 +376,12 @@ export class DsbBroker<E> {
     const id = rec.instanceId;
     this.track(id, async (signal) => {
       try {
-        if (again) await this.backend.discard(rec);
         const src = rec.restore;
+        // A reset (or a create redone after a restart) through a golden leaves the old data in place until the
+        // clone replaces it (GoldenBackend.cloneGolden); any other load needs it gone first.
+        let stale = again;
+        const discardStale = async () => { if (stale) { await this.backend.discard(rec); stale = false; } };
+        if (!(src && this.goldens?.enabled)) await discardStale();
         const download = (prefer = this.streaming.digest, until = signal) => downloadCopy({
           url: src!.url, copyId: src!.copyId, signal: until, onBytes: this.streaming.onBytes, prefer, idleTimeoutMs: this.streaming.crbIdleTimeoutMs,
         });
@@ -388,6 +392,7 @@ export class DsbBroker<E> {
           path = await this.goldens.load(rec, src, download, signal);
         }
         if (!path) {
+          await discardStale();
           await this.backend.create(rec, src ? async () => (await download()).stream : undefined, signal);
           if (src) path = 'full-restore';
         }

@@ -22,12 +22,18 @@ export interface GoldenBackend<E> {
    * connectable again, or is connected to). A golden that is not intact is dropped and built again, never cloned.
    */
   goldenIntact(name: string): Promise<boolean>;
-  /** Creates the instance's data from golden `name`, owned by the instance alone (its own role, files, owner). */
+  /**
+   * Creates the instance's data from golden `name`, owned by the instance alone (its own role, files, owner). The
+   * instance may still have data (a reset, a create redone after a restart): the clone replaces it, in one step where
+   * the backend can (clone aside, then swap), so an application is cut off for the swap, not for the whole clone.
+   */
   cloneGolden(name: string, rec: InstanceRecord<E>, signal: AbortSignal): Promise<void>;
   /** Removes golden `name` (idempotent). */
   dropGolden(name: string): Promise<void>;
   /** Bytes golden `name` takes on storage. */
   goldenSize(name: string): Promise<number>;
+  /** Optional: removes what a crash left aside mid-clone; called at start-up before any load. Returns what it removed. */
+  sweepLeftovers?(): Promise<string[]>;
 }
 
 interface Logger {
@@ -77,6 +83,8 @@ export class GoldenCopies<E> {
 
   /** Throws away goldens a crash left half built. Call once before serving. */
   async recover(): Promise<void> {
+    const swept = await this.backend.sweepLeftovers?.() ?? [];
+    if (swept.length) this.log.warn({ left: swept }, 'removed what clones left aside when the broker stopped');
     for (const g of this.registry.list()) {
       if (g.state !== 'building') continue;
       this.log.warn({ golden: g.name, copyId: g.copyId }, 'golden copy was being built when the broker stopped: dropping it');

@@ -117,12 +117,22 @@ describe('dsb-postgres golden copies', () => {
     expect((await rows(b.binding.uri)).length).toBe(2000);
     expect((await rows(a.binding.uri)).length).toBe(1000);
 
+    const session = new Client({ connectionString: a.binding.uri });
+    await session.connect();
+    session.on('error', () => undefined);
     const r = await call('POST', `/service_instances/${id('a')}/reset`);
     expect(r).toEqual({ status: 202, body: { instanceId: id('a') } });
     expect((await call('POST', `/service_instances/${id('a')}/reset`)).status).toBe(409); // already resetting
     const after = await waitState(id('a'), ['RUNNING', 'ERROR']);
     expect(after).toMatchObject({ state: 'RUNNING', binding: a.binding, restoredFrom: { copyId, path: 'local-clone' } });
     expect(await rows(a.binding.uri)).toEqual(await rows(b.binding.uri));
+    // the session open across the reset was ended (it saw the old data), new ones see the copy's
+    await expect(session.query('SELECT 1')).rejects.toThrow();
+    await session.end().catch(() => undefined);
+    // the replaced database is dropped after the swap, in the background
+    const aside = () => admin('SELECT datname FROM pg_database WHERE datname ~ $1', [`^${PREFIX}[st]_`]);
+    for (const until = Date.now() + 10_000; (await aside()).rowCount && Date.now() < until;) await new Promise((res) => setTimeout(res, 100));
+    expect((await aside()).rows).toEqual([]);
   });
 
   it('refuses resets that make no sense: 409 for an empty instance, 404 for an unknown one, 401 without a token', async () => {
@@ -162,11 +172,18 @@ describe('dsb-postgres golden copies', () => {
     const file = path.join(dsb.dataDir, 'goldens.json');
     const half = `g_${'0'.repeat(16)}`;
     await admin(`CREATE DATABASE "${PREFIX}${half}"`);
+    // and a clone set aside mid-reset, and a replaced database not yet dropped (cloneGolden's swap)
+    await admin(`CREATE DATABASE "${PREFIX}s_${'a'.repeat(16)}"`);
+    await admin(`CREATE DATABASE "${PREFIX}t_${'b'.repeat(16)}"`);
     writeFileSync(file, JSON.stringify({ version: 1, goldens: [{ name: half, copyId: 'x', digest: { algorithm: 'sha256', hex: '0'.repeat(64) }, state: 'building', size: 0, builtAt: 1, buildMs: 0, lastUsedAt: 1, uses: 0 }] }));
     dsb = await startService({ service: 'dsb-postgres', dataDir: dsb.dataDir, env: { DSB_POSTGRES_DB_PREFIX: PREFIX } });
     const deadline = Date.now() + 10_000;
     while ((await goldenDbs()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await goldenDbs()).toEqual([]);
+    const aside = await admin('SELECT datname FROM pg_database WHERE datname ~ $1', [`^${PREFIX}[st]_`]);
+    expect(aside.rows).toEqual([]);
+    // instances survive: a database whose name merely starts like an aside one is not touched
+    expect((await call('GET', `/service_instances/${id('a')}`)).body.state).toBe('RUNNING');
     expect(JSON.parse(readFileSync(file, 'utf8')).goldens).toEqual([]);
   });
 });

@@ -249,15 +249,48 @@ export class PostgresBackend implements DsbBackend<PgInstance>, GoldenBackend<Pg
     return r.rowCount === 1 && r.rows[0].datallowconn === false && r.rows[0].sessions === 0;
   }
 
+  /**
+   * Cuts the instance's database from golden `name`. The clone is made aside (`<prefix>s_<16 hex>`) and renamed into
+   * place, so a reset replaces a live database in one step: the old one is closed to new sessions, its sessions
+   * ended, renamed away (`<prefix>t_<16 hex>`) and dropped after the instance is back — the application waits for a
+   * rename, not for a drop. Whatever a crash leaves aside is dropped by `sweepLeftovers` at the next start.
+   */
   async cloneGolden(name: string, rec: InstanceRecord<PgInstance>): Promise<void> {
     const { database, role, password } = rec.extra;
     await this.ensureRole(role, password);
-    // What an interrupted clone left is thrown away: a clone is all or nothing.
-    await this.query(`DROP DATABASE IF EXISTS ${ident(database)} WITH (FORCE)`);
+    const staging = this.asideName('s', database);
+    await this.query(`DROP DATABASE IF EXISTS ${ident(staging)} WITH (FORCE)`);
     const strategy = Number(this.serverMajor ?? 15) >= 15 ? ' STRATEGY FILE_COPY' : ''; // before 15 it is the only way
-    await this.query(`CREATE DATABASE ${ident(database)} OWNER ${ident(role)} TEMPLATE ${ident(this.goldenDb(name))}${strategy}`);
-    await this.inDatabase(database, `REASSIGN OWNED BY ${ident(this.goldenRole)} TO ${ident(role)}`);
-    await this.restrictTo(database, role);
+    await this.query(`CREATE DATABASE ${ident(staging)} OWNER ${ident(role)} TEMPLATE ${ident(this.goldenDb(name))}${strategy}`);
+    await this.restrictTo(staging, role); // before anything else: a new database lets PUBLIC connect
+    await this.inDatabase(staging, `REASSIGN OWNED BY ${ident(this.goldenRole)} TO ${ident(role)}`);
+    const old = await this.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    let trash: string | undefined;
+    if (old.rowCount) {
+      trash = this.asideName('t', `${database}\n${Date.now()}`);
+      await this.query(`ALTER DATABASE ${ident(database)} WITH ALLOW_CONNECTIONS false`);
+      await this.query('SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = $1', [database]);
+      await this.query(`ALTER DATABASE ${ident(database)} RENAME TO ${ident(trash)}`);
+    }
+    await this.query(`ALTER DATABASE ${ident(staging)} RENAME TO ${ident(database)}`);
+    if (trash) {
+      const gone = trash;
+      void this.query(`DROP DATABASE IF EXISTS ${ident(gone)} WITH (FORCE)`).catch(() => undefined); // else swept at the next start
+    }
+  }
+
+  /** A database set aside by a clone: `<prefix><kind>_<16 hex>` (instance names end in `_<8 hex>`: never one of these). */
+  private asideName(kind: 's' | 't', of: string): string {
+    return `${this.prefix}${kind}_${createHash('sha256').update(of).digest('hex').slice(0, 16)}`;
+  }
+
+  /** Drops clones and replaced databases a crash left aside (see `cloneGolden`). Run once at start-up. */
+  async sweepLeftovers(): Promise<string[]> {
+    const r = await this.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [this.prefix]);
+    const aside = new RegExp(`^${this.prefix}[st]_[0-9a-f]{16}$`);
+    const names = r.rows.map((x) => x.datname as string).filter((n) => aside.test(n));
+    for (const n of names) await this.query(`DROP DATABASE IF EXISTS ${ident(n)} WITH (FORCE)`);
+    return names;
   }
 
   async dropGolden(name: string): Promise<void> {
